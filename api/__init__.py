@@ -1,0 +1,1 @@
+"""Rapport's GraphQL API: domain packages, services and the FastAPI application."""

@@ -1,0 +1,55 @@
+"""Settings: embedded defaults, and production mode refusing to run on them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from api.settings import EMBEDDED_JWT_SECRET, Settings, SettingsError, get_settings
+
+STRONG_SECRET = "s" * 48
+
+
+def test_embedded_mode_runs_on_defaults(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    settings.check_mode()
+    assert settings.resolved_database_url == f"sqlite+aiosqlite:///{tmp_path.resolve() / 'rapport.db'}"
+    assert settings.resolved_publish_target == (tmp_path / "sites").resolve().as_uri()
+    assert settings.graphiql_enabled
+
+
+@pytest.mark.parametrize(
+    ("values", "reason"),
+    [
+        ({}, "RAPPORT_JWT_SECRET (the embedded secret is refused)"),
+        ({"jwt_secret": "short"}, "at least 32 characters"),
+        ({"jwt_secret": STRONG_SECRET}, "RAPPORT_DATABASE_URL"),
+        ({"jwt_secret": STRONG_SECRET, "database_url": "postgresql+asyncpg://db/rapport"}, "RAPPORT_PUBLISH_TARGET"),
+    ],
+)
+def test_production_mode_refuses_missing_or_embedded_settings(values: dict, reason: str) -> None:
+    with pytest.raises(SettingsError, match="production mode needs") as refusal:
+        Settings(mode="production", **values).check_mode()
+    assert reason in str(refusal.value)
+    assert "\n" not in str(refusal.value)
+
+
+def test_production_mode_with_everything_set_runs_without_graphiql() -> None:
+    settings = Settings(mode="production", jwt_secret=STRONG_SECRET, database_url="postgresql+asyncpg://db/r",
+                        publish_target="file:///srv/sites")
+    settings.check_mode()
+    assert not settings.graphiql_enabled
+
+
+def test_get_settings_reads_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    get_settings.cache_clear()
+    monkeypatch.setenv("RAPPORT_MODE", "production")
+    monkeypatch.setenv("RAPPORT_JWT_SECRET", EMBEDDED_JWT_SECRET)
+    try:
+        with pytest.raises(SettingsError):
+            get_settings()
+        monkeypatch.setenv("RAPPORT_MODE", "embedded")
+        assert get_settings() is get_settings()
+    finally:
+        get_settings.cache_clear()
