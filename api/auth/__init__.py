@@ -1,0 +1,1 @@
+"""Authentication and authorization: users, memberships, tokens, principals, tenant scoping."""

@@ -1,0 +1,1 @@
+"""Customer-experience measurement: feedback, survey invitations, action items, mystery shops."""

@@ -1,0 +1,32 @@
+"""Every mapped class, imported once so the metadata is complete (Alembic, tests)."""
+
+from api.audit.models import AuditEvent
+from api.auth.models import ApiToken, Membership, Role, User
+from api.feedback.models import ActionItem, Feedback, MysteryShop, SurveyInvitation
+from api.kit.database import Base
+from api.organizations.models import Organization, OrganizationKind
+from api.projects.models import Assignment, Milestone, Project, Risk
+from api.reports.models import StatusReport
+from api.sites.models import Site, SiteBuild
+
+__all__ = [
+    "ActionItem",
+    "ApiToken",
+    "Assignment",
+    "AuditEvent",
+    "Base",
+    "Feedback",
+    "Membership",
+    "Milestone",
+    "MysteryShop",
+    "Organization",
+    "OrganizationKind",
+    "Project",
+    "Risk",
+    "Role",
+    "Site",
+    "SiteBuild",
+    "StatusReport",
+    "SurveyInvitation",
+    "User",
+]

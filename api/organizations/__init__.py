@@ -1,0 +1,1 @@
+"""Organizations: the PMO, its clients and its subcontractors."""

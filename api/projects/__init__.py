@@ -1,0 +1,1 @@
+"""Projects (contracts, task orders), their assignments, milestones and risks."""

@@ -1,0 +1,1 @@
+"""Status reports: drafts, publication, amendments."""

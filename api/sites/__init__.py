@@ -1,0 +1,1 @@
+"""Client microsite settings and build records."""
