@@ -1,0 +1,60 @@
+"""Tenant scoping: the one place that decides which rows a principal may see."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
+
+from api.auth.principal import Principal
+from api.feedback.models import ActionItem, Feedback, MysteryShop, SurveyInvitation
+from api.organizations.models import Organization, OrganizationKind
+from api.projects.models import Assignment, Milestone, Project, Risk, Visibility
+from api.reports.models import ReportState, StatusReport
+from api.sites.models import Site, SiteBuild
+
+S = TypeVar("S", bound=Select[Any])
+
+_BY_PROJECT = (Milestone, Risk, StatusReport, Assignment)
+_BY_CLIENT = (Feedback, ActionItem, SurveyInvitation, Site, SiteBuild)
+
+
+def scoped(statement: S, entity: type[Any], principal: Principal) -> S:
+    """`statement` over `entity`, restricted to the rows `principal` may see."""
+    return statement.where(visible(entity, principal))
+
+
+def visible(entity: type[Any], principal: Principal) -> ColumnElement[bool]:
+    """The condition under which a row of `entity` is visible to `principal`."""
+    if principal.is_pmo_staff:
+        return true()
+    if entity is Project:
+        return _visible_project(principal)
+    if entity is Organization:
+        return _visible_client(principal)
+    if entity in _BY_PROJECT:
+        condition = entity.project_id.in_(select(Project.id).where(_visible_project(principal)))
+        if entity is Risk:
+            condition = condition & (Risk.visibility == Visibility.CLIENT)
+        if entity is StatusReport:
+            condition = condition & (StatusReport.state == ReportState.PUBLISHED)
+        return condition
+    if entity in _BY_CLIENT:
+        if entity is ActionItem:
+            return ActionItem.client_id.in_(principal.client_ids) & ActionItem.client_visible.is_(True)
+        return entity.client_id.in_(principal.client_ids)
+    if entity is MysteryShop:
+        return false()
+    raise LookupError(f"no tenant rule for {entity.__name__}")
+
+
+def _visible_project(principal: Principal) -> ColumnElement[bool]:
+    assigned = select(Assignment.project_id).where(Assignment.organization_id.in_(principal.subcontractor_ids))
+    return or_(Project.client_id.in_(principal.client_ids), Project.id.in_(assigned))
+
+
+def _visible_client(principal: Principal) -> ColumnElement[bool]:
+    with_visible_projects = select(Project.client_id).where(_visible_project(principal))
+    return (Organization.kind == OrganizationKind.CLIENT) & or_(
+        Organization.id.in_(principal.client_ids), Organization.id.in_(with_visible_projects)
+    )

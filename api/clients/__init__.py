@@ -1,0 +1,1 @@
+"""Clients: organizations of kind CLIENT, as the API shows them."""

@@ -1,0 +1,57 @@
+"""GraphQL types for clients."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.kit.connections import Connection
+from api.kit.pagination import PageRequest
+from api.organizations import models
+from api.projects import service as project_service
+from api.projects.types import Health, Project, ProjectStatus
+
+ClientSector = strawberry.enum(models.ClientSector, name="ClientSector")
+
+
+@strawberry.type(description="An organization the PMO delivers projects for.")
+class Client(relay.Node):
+    id: relay.NodeID[int]
+    slug: str
+    name: str
+    sector: ClientSector | None
+
+    @strawberry.field(description="This client's projects the viewer may see, ordered by code.")
+    async def projects(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        status: ProjectStatus | None = None,
+        health: Health | None = None,
+    ) -> Connection[Project]:
+        page = await project_service.list_projects(
+            info.context.session,
+            principal=info.context.principal,
+            page=PageRequest(first=first, after=after, last=last, before=before),
+            client_id=self.id,
+            status=status,
+            health=health,
+        )
+        return Connection.from_page(page, Project.from_model)
+
+    @classmethod
+    def from_model(cls, client: models.Organization) -> Client:
+        """The GraphQL view of a client organization."""
+        return cls(id=client.id, slug=client.slug, name=client.name, sector=client.sector)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list[Client | None]:
+        ids = [int(node_id) if node_id.isdigit() else -1 for node_id in node_ids]
+        rows = await info.context.clients.by_id.load_many(ids)
+        return [cls.from_model(row) if row else None for row in rows]

@@ -1,0 +1,40 @@
+"""`node` and `nodes`: global-id lookups that go through each type's own scoped resolver."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from strawberry import relay
+from strawberry.types import Info
+
+from api.kit.errors import InvalidInput
+
+MAX_NODES = 100
+
+
+def _node_type(info: Info, global_id: relay.GlobalID) -> type[relay.Node] | None:
+    definition = info.schema.get_type_by_name(global_id.type_name)
+    origin = getattr(definition, "origin", None)
+    return origin if isinstance(origin, type) and issubclass(origin, relay.Node) else None
+
+
+async def resolve_node(info: Info, global_id: relay.GlobalID) -> relay.Node | None:
+    """The node behind `global_id`, or None when it is unknown or not visible."""
+    return (await resolve_nodes(info, [global_id]))[0]
+
+
+async def resolve_nodes(info: Info, global_ids: list[relay.GlobalID]) -> list[relay.Node | None]:
+    """Nodes in the order asked, batched per type; None for anything unknown or not visible."""
+    if len(global_ids) > MAX_NODES:
+        raise InvalidInput(f"ask for at most {MAX_NODES} ids at once", field="ids")
+    by_type: dict[type[relay.Node], list[int]] = defaultdict(list)
+    for index, global_id in enumerate(global_ids):
+        node_type = _node_type(info, global_id)
+        if node_type is not None:
+            by_type[node_type].append(index)
+    results: list[relay.Node | None] = [None] * len(global_ids)
+    for node_type, indexes in by_type.items():
+        found = await node_type.resolve_nodes(info=info, node_ids=[global_ids[i].node_id for i in indexes])
+        for index, node in zip(indexes, found, strict=True):
+            results[index] = node
+    return results
