@@ -1,0 +1,1 @@
+"""Rapport's site generator: one static status microsite per client."""

@@ -1,0 +1,102 @@
+"""Build and publish client microsites: snapshot, render, build, publish, record."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.settings import Settings
+from api.sites import service as site_service
+from api.sites.models import BuildState, BuildTrigger
+from sitegen.build import build_site
+from sitegen.publish import publisher_for
+from sitegen.render import SiteOptions, render_site_project
+from sitegen.snapshot import fetch_snapshot, input_hash
+
+logger = logging.getLogger("rapport.sitegen")
+GENERATOR_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    """How one client's build ended."""
+
+    slug: str
+    state: BuildState
+    site_path: str
+    files: int = 0
+    bytes: int = 0
+    error: str | None = None
+
+
+async def build_sites(
+    session_factory: async_sessionmaker[AsyncSession],
+    *,
+    settings: Settings,
+    slugs: list[str] | None = None,
+    target: str | None = None,
+    force: bool = False,
+    trigger: BuildTrigger = BuildTrigger.MANUAL,
+    on_done: Callable[[BuildOutcome], None] | None = None,
+) -> list[BuildOutcome]:
+    """Build and publish the sites of `slugs` (every enabled client when None), one at a time."""
+    target = target or settings.resolved_publish_target
+    publisher = publisher_for(target)
+    async with session_factory() as session:
+        entries = await site_service.client_sites(session, slugs=slugs)
+    outcomes = []
+    for entry in entries:
+        async with session_factory() as session:
+            outcome = await _build_one(session, entry.client.slug, settings=settings, target=target,
+                                       publisher=publisher, force=force, trigger=trigger)
+        outcomes.append(outcome)
+        if on_done is not None:
+            on_done(outcome)
+    return outcomes
+
+
+async def _build_one(session: AsyncSession, slug: str, *, settings: Settings, target: str, publisher: Any,
+                     force: bool, trigger: BuildTrigger) -> BuildOutcome:
+    (entry,) = await site_service.client_sites(session, slugs=[slug])
+    client_id, site = entry.client.id, entry.site
+    build = await site_service.start_build(session, client_id=client_id, trigger=trigger, target=target)
+    await session.commit()
+    options = SiteOptions(brand_name=site.brand_name or entry.client.name, accent_color=site.accent_color,
+                          logo_url=site.logo_url)
+    try:
+        snapshot = await fetch_snapshot(session, settings=settings, client_id=client_id, slug=slug)
+        digest = input_hash(snapshot, extra=f"{GENERATOR_VERSION}|{options}|{target}")
+        if not force and site.published_input_hash == digest and site.published_key == site.site_key:
+            site_service.finish_build(build, state=BuildState.UNCHANGED, input_hash=digest)
+            await session.commit()
+            return BuildOutcome(slug=slug, state=BuildState.UNCHANGED, site_path=entry.site_path)
+        with tempfile.TemporaryDirectory(prefix=f"rapport-{slug}-") as work:
+            project_dir, site_dir = Path(work) / "project", Path(work) / "site"
+            render_site_project(snapshot, project_dir=project_dir, options=options)
+            build_site(project_dir=project_dir, site_dir=site_dir, build_epoch=_build_epoch(snapshot))
+            result = publisher.publish(site_dir, entry.site_path)
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the build and the old site stays
+        logger.exception("site build for %s failed", slug)
+        await session.rollback()
+        site_service.finish_build(build, state=BuildState.FAILED, error=f"{type(exc).__name__}: {exc}")
+        await session.commit()
+        return BuildOutcome(slug=slug, state=BuildState.FAILED, site_path=entry.site_path, error=str(exc))
+    site_service.finish_build(build, state=BuildState.PUBLISHED, input_hash=digest, files_uploaded=result.files,
+                              bytes_uploaded=result.bytes)
+    site_service.mark_published(site, input_hash=digest)
+    await session.commit()
+    return BuildOutcome(slug=slug, state=BuildState.PUBLISHED, site_path=entry.site_path, files=result.files,
+                        bytes=result.bytes)
+
+
+def _build_epoch(snapshot: dict[str, Any]) -> int:
+    """The build date comes from the data (its latest change), so the same data gives the same bytes."""
+    stamps = [edge["node"]["updatedAt"] for edge in snapshot["client"]["projects"]["edges"]]
+    return int(max(datetime.fromisoformat(stamp) for stamp in stamps).timestamp()) if stamps else 0

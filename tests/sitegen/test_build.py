@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import portal_theme
+from sitegen.build import build_site
+from sitegen.render import SiteOptions, render_site_project
+from tests.sitegen.snapshots import HOSTILE_NAME, TRANSIT_PROJECTS, hostile_snapshot, transit_snapshot
+
+EPOCH = 1767225600  # 2026-01-01T00:00:00Z
+OPTIONS = SiteOptions(brand_name="Northwind PMO", accent_color="#1f5f8b", logo_url=None)
+
+
+class _PageScan(HTMLParser):
+    """Collects the tags, attributes and text of one HTML page."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+
+    def find(self, tag: str, **attrs: str) -> list[dict[str, str]]:
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+def _build(tmp_path_factory: pytest.TempPathFactory, snapshot: dict, epoch: int = EPOCH) -> Path:
+    project_dir = tmp_path_factory.mktemp("project")
+    site_dir = tmp_path_factory.mktemp("site")
+    render_site_project(snapshot, project_dir=project_dir, options=OPTIONS)
+    build_site(project_dir=project_dir, site_dir=site_dir, build_epoch=epoch)
+    return site_dir
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def _hashes(site_dir: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in site_dir.rglob("*")
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def transit_site(tmp_path_factory) -> Path:
+    return _build(tmp_path_factory, transit_snapshot())
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    return _build(tmp_path_factory, hostile_snapshot())
+
+
+def test_home_lists_every_project_with_health_and_progress(transit_site):
+    home = (transit_site / "index.html").read_text()
+    entries = re.findall(r'<li class="project-card">.*?</li>|<tr>.*?</tr>', home, flags=re.S)
+
+    for node in TRANSIT_PROJECTS:
+        link = f'href="projects/{node["code"].lower()}.html"'
+        [entry] = [e for e in entries if link in e]
+        words = _text(entry).split()
+        assert html.escape(node["name"]) in entry
+        assert node["health"]["overall"] in words
+        assert f"{node['percentComplete']}%" in words
+
+
+def test_nav_shows_every_project_with_its_health(transit_site):
+    page = (transit_site / "projects" / "trn-104.html").read_text()
+    nav = re.search(r"<nav .*?</nav>", page, flags=re.S).group(0)
+    items = [_text(item) for item in re.findall(r'<li class="site-nav__item">.*?</li>', nav, flags=re.S)]
+    markers = {"GREEN": "●", "AMBER": "▲", "RED": "■"}
+
+    expected = sorted(TRANSIT_PROJECTS, key=lambda node: node["name"])
+    assert items == ["Home"] + [
+        f"{node['name']} {markers[node['health']['overall']]} {node['health']['overall']}" for node in expected
+    ]
+    assert 'href="trn-104.html" aria-current="page"' in nav
+
+
+def test_home_counts_open_projects_by_overall_health(transit_site):
+    home = (transit_site / "index.html").read_text()
+    summary = re.search(r'<ul class="health-summary".*?</ul>', home, flags=re.S).group(0)
+
+    assert _text(summary).split() == ["2", "●", "GREEN", "2", "▲", "AMBER", "1", "■", "RED"]
+
+
+def test_project_page_has_the_health_breakdown(transit_site):
+    page = (transit_site / "projects" / "trn-101.html").read_text()
+    table = re.search(r'<table class="health-table".*?</table>', page, flags=re.S).group(0)
+    rows = [_text(row).split() for row in re.findall(r"<tr>.*?</tr>", table, flags=re.S)]
+
+    assert rows[1:] == [
+        ["Overall", "▲", "AMBER"],
+        ["Schedule", "▲", "AMBER"],
+        ["Cost", "●", "GREEN"],
+        ["Scope", "▲", "AMBER"],
+        ["Quality", "●", "GREEN"],
+    ]
+    assert "6 January 2025 to 30 June 2026" in _text(page)
+    assert "Execution" in _text(page)
+
+
+def test_data_is_escaped_never_markup(hostile_site):
+    pages = {p.name: p.read_text() for p in hostile_site.rglob("*.html")}
+
+    assert set(pages) == {"index.html", "xss-1.html", "md-2.html"}
+    for name, page in pages.items():
+        assert html.escape(HOSTILE_NAME, quote=False) in page, name
+        assert not re.search(r"<(script|strong|em|b|i|img|code)\b", page), name
+        hrefs = [a["href"] for a in _PageScan(page).find("a")]
+        assert not [h for h in hrefs if "evil.example" in h or h.startswith("javascript:")], name
+    assert "**bold** [click](javascript:alert(2))" in pages["xss-1.html"]
+
+
+@pytest.mark.parametrize("site", ["transit_site", "hostile_site"])
+def test_every_page_is_private_accessible_and_self_contained(site, request):
+    pages = sorted(request.getfixturevalue(site).rglob("*.html"))
+    assert pages
+
+    for path in pages:
+        scan = _PageScan(path.read_text())
+        assert scan.find("meta", name="robots", content="noindex, nofollow"), path
+        assert scan.find("meta", name="referrer", content="no-referrer"), path
+        assert scan.find("html", lang="en"), path
+        assert scan.find("a", href="#content", **{"class": "skip-link"}), path
+        assert [len(scan.find(tag)) for tag in ("header", "nav", "main", "footer")] == [1, 1, 1, 1], path
+        assert scan.find("main", id="content"), path
+        urls = [a[key] for _, a in scan.tags for key in ("src", "href") if key in a]
+        assert urls, path
+        assert not [u for u in urls if re.match(r"(?i)([a-z][a-z0-9+.-]*:|//)", u)], path
+
+
+def test_two_builds_give_identical_bytes(tmp_path_factory, transit_site):
+    again = _build(tmp_path_factory, transit_snapshot())
+
+    hashes = _hashes(again)
+    assert {"index.html", "sitemap.xml", "sitemap.xml.gz", "assets/stylesheets/portal.css"} <= set(hashes)
+    assert hashes == _hashes(transit_site)
+
+
+def test_build_epoch_dates_the_site_and_the_environment_is_restored(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
+    site = _build(tmp_path_factory, transit_snapshot(), epoch=1700000000)
+
+    assert '<time datetime="2023-11-14">14 November 2023</time>' in (site / "index.html").read_text()
+    assert os.environ["SOURCE_DATE_EPOCH"] == "86400"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    _build(tmp_path_factory, transit_snapshot())
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
+def test_theme_loads_nothing_from_elsewhere():
+    theme_dir = Path(portal_theme.__file__).parent
+    files = [p for p in theme_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    assert {"base.html", "main.html", "mkdocs_theme.yml", "portal.css"} <= {p.name for p in files}
+
+    for path in files:
+        text = path.read_text()
+        assert "://" not in text, path
+        assert not re.search(r"<script|@import|@font-face|(src|href)=[\"']//|url\(", text), path
+
+
+def test_print_stylesheet_is_a4_without_site_chrome():
+    css = (Path(portal_theme.__file__).parent / "assets" / "stylesheets" / "portal.css").read_text()
+    print_rules = css[css.index("@media print") :]
+
+    assert "size: A4" in print_rules
+    hidden = re.search(r"([^{}]+)\{\s*display: none !important;", print_rules).group(1)
+    assert {".site-header", ".site-nav", ".site-footer"} <= {s.strip() for s in hidden.split(",")}

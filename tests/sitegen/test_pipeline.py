@@ -1,0 +1,113 @@
+"""Building and publishing client sites end to end into a local folder."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from api.database import upgrade_database
+from api.kit.database import create_engine, create_session_factory
+from api.projects.models import Project
+from api.sites.models import BuildState, SiteBuild
+from sitegen import pipeline
+from tests.fixtures.auth import settings_for
+from tests.fixtures.factories import make_client, make_project
+
+
+async def _seed(url: str) -> None:
+    engine = create_engine(url)
+    async with create_session_factory(engine)() as session:
+        harbor = await make_client(session, slug="harbor", name="Harbor Authority")
+        parks = await make_client(session, slug="parks", name="Parks Department")
+        await make_project(session, client=harbor, code="HB-1", name="Dredging Permits Portal")
+        await make_project(session, client=harbor, code="HB-2", name="Berth Scheduling")
+        await make_project(session, client=parks, code="PK-1", name="Trail Sensor Network")
+        await session.commit()
+    await engine.dispose()
+
+
+async def _run(url: str, folder: Path, **kwargs: object) -> list[pipeline.BuildOutcome]:
+    engine = create_engine(url)
+    try:
+        return await pipeline.build_sites(create_session_factory(engine), settings=settings_for(url, folder), **kwargs)
+    finally:
+        await engine.dispose()
+
+
+async def _builds(url: str) -> list[SiteBuild]:
+    engine = create_engine(url)
+    async with create_session_factory(engine)() as session:
+        rows = list(await session.scalars(select(SiteBuild).order_by(SiteBuild.id)))
+    await engine.dispose()
+    return rows
+
+
+async def _rename_project(url: str, code: str, name: str) -> None:
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(update(Project).where(Project.code == code).values(name=name))
+    await engine.dispose()
+
+
+@pytest.fixture
+def database(fresh_database_url: str) -> str:
+    upgrade_database(fresh_database_url)
+    asyncio.run(_seed(fresh_database_url))
+    return fresh_database_url
+
+
+def _home(folder: Path, outcome: pipeline.BuildOutcome) -> str:
+    return (folder / "sites" / outcome.site_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_client_gets_its_own_site_with_only_its_projects(database: str, tmp_path: Path) -> None:
+    outcomes = {o.slug: o for o in asyncio.run(_run(database, tmp_path))}
+    assert {slug: o.state for slug, o in outcomes.items()} == {"harbor": BuildState.PUBLISHED, "parks": BuildState.PUBLISHED}
+
+    harbor = _home(tmp_path, outcomes["harbor"])
+    assert "Dredging Permits Portal" in harbor and "Berth Scheduling" in harbor
+    assert "Trail Sensor Network" not in harbor and "Parks Department" not in harbor
+    parks = _home(tmp_path, outcomes["parks"])
+    assert "Trail Sensor Network" in parks and "Harbor Authority" not in parks
+    assert outcomes["harbor"].site_path.startswith("harbor-") and outcomes["harbor"].files > 0
+
+
+def test_an_unchanged_client_publishes_nothing_and_a_change_republishes(database: str, tmp_path: Path) -> None:
+    asyncio.run(_run(database, tmp_path))
+    again = {o.slug: o.state for o in asyncio.run(_run(database, tmp_path))}
+    assert again == {"harbor": BuildState.UNCHANGED, "parks": BuildState.UNCHANGED}
+
+    asyncio.run(_rename_project(database, "HB-2", "Berth Scheduling and Tariffs"))
+    after_change = {o.slug: o for o in asyncio.run(_run(database, tmp_path))}
+    assert after_change["harbor"].state is BuildState.PUBLISHED
+    assert after_change["parks"].state is BuildState.UNCHANGED
+    assert "Berth Scheduling and Tariffs" in _home(tmp_path, after_change["harbor"])
+
+    states = [build.state for build in asyncio.run(_builds(database))]
+    assert states.count(BuildState.PUBLISHED) == 3 and states.count(BuildState.UNCHANGED) == 3
+
+
+def test_a_failed_build_records_the_error_and_keeps_the_previous_site(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (first,) = asyncio.run(_run(database, tmp_path, slugs=["harbor"]))
+    before = _home(tmp_path, first)
+    asyncio.run(_rename_project(database, "HB-1", "Renamed Project"))
+
+    def explode(**_: object) -> None:
+        raise RuntimeError("disk full while building")
+
+    monkeypatch.setattr(pipeline, "build_site", explode)
+    (failed,) = asyncio.run(_run(database, tmp_path, slugs=["harbor"]))
+
+    assert failed.state is BuildState.FAILED and "disk full" in (failed.error or "")
+    assert _home(tmp_path, failed) == before
+    last = asyncio.run(_builds(database))[-1]
+    assert last.state is BuildState.FAILED and "disk full" in (last.error or "") and last.finished_at is not None
+
+    monkeypatch.undo()
+    (retried,) = asyncio.run(_run(database, tmp_path, slugs=["harbor"]))
+    assert retried.state is BuildState.PUBLISHED and "Renamed Project" in _home(tmp_path, retried)
