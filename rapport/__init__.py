@@ -1,0 +1,1 @@
+"""The `rapport` command: the composition root that wires the API and the site generator."""

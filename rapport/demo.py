@@ -1,0 +1,42 @@
+"""`rapport demo`: the whole product on one machine, on embedded defaults."""
+
+from __future__ import annotations
+
+import asyncio
+
+import uvicorn
+from rich.console import Console
+
+from api.app import create_app
+from api.demo.seed import DEMO_STAFF_EMAIL
+from api.settings import Settings
+from rapport import commands
+from sitegen.pipeline import BuildOutcome
+
+DEMO_TOKEN_TTL_SECONDS = 4 * 3600
+
+
+async def prepare_demo(settings: Settings, *, console: Console) -> tuple[str, list[BuildOutcome]]:
+    """Seed when empty, build and publish every site, and issue a PMO staff token."""
+    result = await commands.seed_demo(settings)
+    console.print("loaded the demo data set" if result.created else "reusing the existing demo data")
+    outcomes = await commands.build_sites(settings, slugs=None, console=console)
+    token = await commands.issue_token(settings, email=DEMO_STAFF_EMAIL, ttl_seconds=DEMO_TOKEN_TTL_SECONDS)
+    return token, outcomes
+
+
+def run_demo(settings: Settings, *, host: str, port: int, console: Console) -> None:
+    """Prepare everything, print where to look, then serve until Ctrl-C."""
+    commands.upgrade(settings)
+    token, outcomes = asyncio.run(prepare_demo(settings, console=console))
+    base = f"http://{host}:{port}"
+    console.print(f"\nRapport demo is running (data in {settings.data_dir.resolve()}).")
+    console.print(f"GraphQL API and GraphiQL: {base}/graphql")
+    console.print("Client microsites:")
+    for outcome in outcomes:
+        console.print(f"  {outcome.slug}: {base}/sites/{outcome.site_path}/index.html", markup=False)
+    console.print(f"PMO staff token for {DEMO_STAFF_EMAIL} (valid {DEMO_TOKEN_TTL_SECONDS // 3600} hours; "
+                  "send it as 'Authorization: Bearer <token>'):")
+    console.print(f"token: {token}", markup=False, soft_wrap=True)
+    console.print("Press Ctrl-C to stop.\n")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

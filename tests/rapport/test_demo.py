@@ -1,0 +1,140 @@
+"""`rapport demo` as a newcomer runs it: a real process, real HTTP, Ctrl-C, and a second run."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+
+STARTUP_SECONDS = 180
+
+
+@dataclass
+class DemoRun:
+    process: subprocess.Popen[str]
+    lines: list[str]
+    base_url: str
+
+    @property
+    def token(self) -> str:
+        return next(line.split("token: ", 1)[1].strip() for line in self.lines if line.startswith("token: "))
+
+    @property
+    def site_urls(self) -> dict[str, str]:
+        found = (re.match(r"^\s+([a-z0-9-]+): (http\S+/index\.html)$", line) for line in self.lines)
+        return {match.group(1): match.group(2) for match in found if match}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start(data_dir: Path) -> DemoRun:
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("RAPPORT_")}
+    env["RAPPORT_DATA_DIR"] = str(data_dir)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rapport", "demo", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+    )
+    run = DemoRun(process=process, lines=[], base_url=f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + STARTUP_SECONDS
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            pytest.fail("rapport demo exited early:\n" + "".join(run.lines))
+        run.lines.append(line.rstrip("\n"))
+        if line.startswith("Press Ctrl-C"):
+            break
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{run.base_url}/healthz", timeout=2).status_code == 200:
+                return run
+        except httpx.TransportError:
+            time.sleep(0.2)
+    pytest.fail("rapport demo did not answer /healthz in time:\n" + "\n".join(run.lines))
+
+
+def _stop(run: DemoRun) -> int:
+    run.process.send_signal(signal.SIGINT)
+    try:
+        return run.process.wait(timeout=30)
+    finally:
+        if run.process.poll() is None:
+            run.process.kill()
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[DemoRun]:
+    run = _start(tmp_path / "data")
+    try:
+        yield run
+    finally:
+        if run.process.poll() is None:
+            _stop(run)
+
+
+def _graphql(run: DemoRun, query: str) -> dict:
+    response = httpx.post(f"{run.base_url}/graphql", json={"query": query},
+                          headers={"Authorization": f"Bearer {run.token}"}, timeout=30)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+def test_demo_serves_the_api_and_every_clients_microsite(demo: DemoRun) -> None:
+    viewer = _graphql(demo, "{ viewer { user { email } isPmoStaff } }")["viewer"]
+    assert viewer["isPmoStaff"] is True and viewer["user"]["email"]
+
+    data = _graphql(demo, "{ clients(first: 20) { edges { node { slug name projects(first: 100) { edges { node { name } } } } } } }")
+    clients = {edge["node"]["slug"]: edge["node"] for edge in data["clients"]["edges"]}
+    assert len(clients) >= 4 and set(demo.site_urls) == set(clients)
+
+    for slug, client in clients.items():
+        page = httpx.get(demo.site_urls[slug], timeout=10)
+        assert page.status_code == 200
+        assert page.headers["referrer-policy"] == "no-referrer"
+        own = {edge["node"]["name"] for edge in client["projects"]["edges"]}
+        assert own and all(_escaped(name) in page.text for name in own)
+        for other_slug, other in clients.items():
+            if other_slug != slug:
+                assert _escaped(other["name"]) not in page.text
+                assert not any(_escaped(edge["node"]["name"]) in page.text for edge in other["projects"]["edges"])
+
+
+def test_demo_stops_cleanly_and_a_second_run_reuses_the_data(tmp_path: Path) -> None:
+    first = _start(tmp_path / "data")
+    first_token_works = httpx.post(f"{first.base_url}/graphql", json={"query": "{ viewer { isPmoStaff } }"},
+                                   headers={"Authorization": f"Bearer {first.token}"}, timeout=30).status_code == 200
+    assert _stop(first) == 0 and first_token_works
+
+    second = _start(tmp_path / "data")
+    try:
+        assert any("reusing the existing demo data" in line for line in second.lines)
+        assert _paths(second.site_urls) == _paths(first.site_urls)
+        assert any("UNCHANGED" in line for line in second.lines)
+    finally:
+        assert _stop(second) == 0
+
+
+def _paths(urls: dict[str, str]) -> dict[str, str]:
+    return {slug: urlparse(url).path for slug, url in urls.items()}
+
+
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;").replace('"', "&#34;")
