@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from api.auth.principal import Principal
 from api.clients.loaders import ClientLoaders
+from api.kit.pagination import Page
 from api.projects.loaders import ProjectLoaders
 from api.settings import Settings
 
@@ -22,6 +26,8 @@ class Context(BaseContext):
         self.principal = principal
         self.settings = settings
         self.request_id = request_id
+        session.info["request_id"] = request_id
+        self._page_loaders: dict[Hashable, DataLoader[Any, Page[Any]]] = {}
 
     @cached_property
     def clients(self) -> ClientLoaders:
@@ -30,3 +36,12 @@ class Context(BaseContext):
     @cached_property
     def projects(self) -> ProjectLoaders:
         return ProjectLoaders(session=self.session, principal=self.principal)
+
+    def page_loader(
+        self, name: str, arguments: Hashable, batch: Callable[[Sequence[Any]], Awaitable[list[Page[Any]]]]
+    ) -> DataLoader[Any, Page[Any]]:
+        """The request's loader for one nested connection with one set of arguments, batched over parents."""
+        key = (name, arguments)
+        if key not in self._page_loaders:
+            self._page_loaders[key] = DataLoader(load_fn=batch)
+        return self._page_loaders[key]

@@ -9,6 +9,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
 from api.auth.queries import AuthQueries
+from api.clients.mutations import ClientMutations
 from api.clients.queries import ClientQueries
 from api.extensions import ErrorPolicy, UnitOfWork
 from api.kit.nodes import resolve_node, resolve_nodes
@@ -27,11 +28,17 @@ class Query(AuthQueries, ClientQueries, ProjectQueries):
         return await resolve_nodes(info, ids)
 
 
+@strawberry.type
+class Mutation(ClientMutations):
+    """Every mutation, gathered from the domains."""
+
+
 def create_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema with its limits and policies configured for `settings`."""
     production = settings.production if settings else False
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         config=StrawberryConfig(relay_max_results=100, disable_field_suggestions=production),
         extensions=[ErrorPolicy, UnitOfWork, lambda: QueryDepthLimiter(max_depth=15)],
     )

@@ -24,6 +24,7 @@ class Principal:
 
     grants: tuple[Grant, ...]
     user_id: int | None = None
+    api_token_id: int | None = None
 
     @classmethod
     def client_reader(cls, client_id: int) -> Principal:

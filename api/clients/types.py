@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
 from api.kit.connections import Connection
-from api.kit.pagination import PageRequest
+from api.kit.pagination import Page, PageRequest
 from api.organizations import models
 from api.projects import service as project_service
 from api.projects.types import Health, Project, ProjectStatus
@@ -35,14 +36,16 @@ class Client(relay.Node):
         status: ProjectStatus | None = None,
         health: Health | None = None,
     ) -> Connection[Project]:
-        page = await project_service.list_projects(
-            info.context.session,
-            principal=info.context.principal,
-            page=PageRequest(first=first, after=after, last=last, before=before),
-            client_id=self.id,
-            status=status,
-            health=health,
-        )
+        request = PageRequest(first=first, after=after, last=last, before=before)
+        context = info.context
+
+        async def batch(client_ids: Sequence[int]) -> list[Page[Any]]:
+            return await project_service.project_pages_by_client(
+                context.session, principal=context.principal, client_ids=client_ids, page=request, status=status,
+                health=health,
+            )
+
+        page = await context.page_loader("Client.projects", (request, status, health), batch).load(self.id)
         return Connection.from_page(page, Project.from_model)
 
     @classmethod

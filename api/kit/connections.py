@@ -6,7 +6,6 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from api.kit.pagination import Page
 
@@ -18,8 +17,8 @@ class Connection(relay.Connection[NodeType], Generic[NodeType]):
     _page: strawberry.Private[Page[Any]]
 
     @strawberry.field(description="How many items the whole list holds.")
-    async def total_count(self, info: Info) -> int:
-        return await self._page.total_count(info.context.session)
+    async def total_count(self) -> int:
+        return await self._page.total_count()
 
     @classmethod
     def from_page(cls, page: Page[Any], node: Any) -> Connection[Any]:

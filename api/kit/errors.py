@@ -36,3 +36,36 @@ class InvalidInput(DomainError):
     """The input breaks a validation rule."""
 
     code = "INVALID"
+
+
+class Conflict(DomainError):
+    """The request clashes with the object's state (for example, editing a published report)."""
+
+    code = "CONFLICT"
+
+
+class ValidationFailed(DomainError):
+    """Several fields of one input are invalid; each problem becomes its own userError."""
+
+    code = "INVALID"
+
+    def __init__(self, problems: list[InvalidInput]) -> None:
+        super().__init__("; ".join(problem.message for problem in problems))
+        self.problems = problems
+
+
+class Validator:
+    """Collects every problem of one input, then raises them together."""
+
+    def __init__(self) -> None:
+        self.problems: list[InvalidInput] = []
+
+    def check(self, condition: bool, field: str, message: str) -> None:
+        """Record `message` against `field` unless `condition` holds."""
+        if not condition:
+            self.problems.append(InvalidInput(message, field=field))
+
+    def raise_if_any(self) -> None:
+        """Raise ValidationFailed when any check failed."""
+        if self.problems:
+            raise ValidationFailed(self.problems)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from api.kit.errors import InvalidInput
 
@@ -49,17 +50,17 @@ class PageRequest:
 
 @dataclass
 class Page(Generic[T]):
-    """One page of rows, with their cursors and what lies on either side."""
+    """One page of rows, with their cursors, what lies on either side, and how to count them all."""
 
     items: list[T]
     cursors: list[str]
     has_next_page: bool
     has_previous_page: bool
-    count_statement: Select[Any]
+    count: Callable[[], Awaitable[int]]
 
-    async def total_count(self, session: AsyncSession) -> int:
-        """How many rows the unpaged statement matches."""
-        return await session.scalar(select(func.count()).select_from(self.count_statement.subquery())) or 0
+    async def total_count(self) -> int:
+        """How many rows the unpaged list holds (queried only when asked for)."""
+        return await self.count()
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
@@ -90,6 +91,34 @@ def _typed(value: Any, column: InstrumentedAttribute[Any]) -> Any:
     return value
 
 
+def _keyset_window(statement: Select[Any], key: Sequence[InstrumentedAttribute[Any]], page: PageRequest) -> Select[Any]:
+    key_tuple = tuple_(*key)
+    if page.after is not None:
+        statement = statement.where(key_tuple > tuple_(*decode_cursor(page.after, key, field="after")))
+    if page.before is not None:
+        statement = statement.where(key_tuple < tuple_(*decode_cursor(page.before, key, field="before")))
+    return statement
+
+
+def _order(key: Sequence[InstrumentedAttribute[Any]], page: PageRequest) -> list[ColumnElement[Any]]:
+    return list(key) if page.forward else [column.desc() for column in key]
+
+
+def _page(rows: list[Any], key: Sequence[InstrumentedAttribute[Any]], page: PageRequest,
+          count: Callable[[], Awaitable[int]]) -> Page[Any]:
+    has_more = len(rows) > page.size
+    rows = rows[: page.size]
+    if not page.forward:
+        rows.reverse()
+    return Page(
+        items=rows,
+        cursors=[encode_cursor([getattr(row, column.key) for column in key]) for row in rows],
+        has_next_page=has_more if page.forward else page.before is not None,
+        has_previous_page=has_more if not page.forward else page.after is not None,
+        count=count,
+    )
+
+
 async def paginate(
     session: AsyncSession,
     statement: Select[Any],
@@ -98,23 +127,63 @@ async def paginate(
     page: PageRequest,
 ) -> Page[Any]:
     """Run `statement` (one entity per row) for one keyset page ordered by `key` ascending."""
-    count_statement = statement
-    key_tuple = tuple_(*key)
-    if page.after is not None:
-        statement = statement.where(key_tuple > tuple_(*decode_cursor(page.after, key, field="after")))
-    if page.before is not None:
-        statement = statement.where(key_tuple < tuple_(*decode_cursor(page.before, key, field="before")))
-    order = list(key) if page.forward else [column.desc() for column in key]
-    rows = list((await session.scalars(statement.order_by(*order).limit(page.size + 1))).all())
-    has_more = len(rows) > page.size
-    rows = rows[: page.size]
-    if not page.forward:
-        rows.reverse()
-    cursors = [encode_cursor([getattr(row, column.key) for column in key]) for row in rows]
-    return Page(
-        items=rows,
-        cursors=cursors,
-        has_next_page=has_more if page.forward else page.before is not None,
-        has_previous_page=has_more if not page.forward else page.after is not None,
-        count_statement=count_statement,
+
+    async def count() -> int:
+        return await session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+
+    windowed = _keyset_window(statement, key, page).order_by(*_order(key, page)).limit(page.size + 1)
+    rows = list((await session.scalars(windowed)).all())
+    return _page(rows, key, page, count)
+
+
+async def paginate_children(
+    session: AsyncSession,
+    statement: Select[Any],
+    *,
+    entity: type[Any],
+    parent: InstrumentedAttribute[Any],
+    parent_ids: Sequence[Any],
+    key: Sequence[InstrumentedAttribute[Any]],
+    page: PageRequest,
+) -> list[Page[Any]]:
+    """One keyset page per parent in a single query (a window per parent), in `parent_ids` order.
+
+    Counting is one grouped query for every parent of the batch, run the first time any page is asked.
+    """
+    scoped = statement.where(parent.in_(parent_ids))
+    position = func.row_number().over(partition_by=parent, order_by=_order(key, page)).label("rapport_position")
+    ranked = _keyset_window(scoped, key, page).add_columns(position).subquery()
+    row = aliased(entity, ranked)
+    ordered = [getattr(row, column.key) for column in key]
+    result = await session.scalars(
+        select(row).where(ranked.c.rapport_position <= page.size + 1).order_by(
+            getattr(row, parent.key), *(ordered if page.forward else [column.desc() for column in ordered])
+        )
     )
+    by_parent: dict[Any, list[Any]] = {parent_id: [] for parent_id in parent_ids}
+    for item in result:
+        by_parent[getattr(item, parent.key)].append(item)
+    counts = _GroupedCount(session, scoped, parent)
+    return [_page(by_parent[parent_id], key, page, counts.counter(parent_id)) for parent_id in parent_ids]
+
+
+class _GroupedCount:
+    """Counts rows per parent with one GROUP BY, shared by every page of a batch."""
+
+    def __init__(self, session: AsyncSession, statement: Select[Any], parent: InstrumentedAttribute[Any]) -> None:
+        self._session, self._statement, self._parent = session, statement, parent
+        self._task: asyncio.Future[dict[Any, int]] | None = None
+
+    def counter(self, parent_id: Any) -> Callable[[], Awaitable[int]]:
+        async def count() -> int:
+            if self._task is None:
+                self._task = asyncio.ensure_future(self._load())
+            return (await self._task).get(parent_id, 0)
+
+        return count
+
+    async def _load(self) -> dict[Any, int]:
+        rows = self._statement.subquery()
+        column = rows.c[self._parent.key]
+        result = await self._session.execute(select(column, func.count()).group_by(column))
+        return {parent_id: total for parent_id, total in result}
