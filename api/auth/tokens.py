@@ -1,10 +1,11 @@
-"""Signed tokens (pyjwt): issue and verify, with every registered claim required."""
+"""Signed tokens (pyjwt): issue and verify, with every registered claim required and a type per use."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 
@@ -23,30 +24,39 @@ class VerifiedToken:
     subject: str
     token_id: str
     expires_at: datetime
+    claims: dict[str, Any]
 
 
-def issue_access_token(*, settings: Settings, user_id: int, ttl_seconds: int | None = None, now: datetime | None = None) -> str:
-    """A signed access token for `user_id`; roles are read from memberships at each request."""
+def sign_token(
+    *,
+    settings: Settings,
+    token_type: str,
+    subject: str,
+    ttl_seconds: int,
+    extra_claims: dict[str, Any] | None = None,
+    now: datetime | None = None,
+    token_id: str | None = None,
+) -> str:
+    """A signed token of `token_type` (the `typ` header) for `subject`, valid for `ttl_seconds`."""
     issued = now or datetime.now(UTC)
-    ttl = ttl_seconds if ttl_seconds is not None else settings.access_token_ttl_seconds
     claims = {
+        **(extra_claims or {}),
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
-        "sub": str(user_id),
+        "sub": subject,
         "iat": issued,
         "nbf": issued,
-        "exp": issued + timedelta(seconds=ttl),
-        "jti": uuid.uuid4().hex,
+        "exp": issued + timedelta(seconds=ttl_seconds),
+        "jti": token_id or uuid.uuid4().hex,
     }
-    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256", headers={"typ": ACCESS_TOKEN})
+    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256", headers={"typ": token_type})
 
 
-def verify_access_token(token: str, *, settings: Settings) -> VerifiedToken:
-    """The verified claims of an access token, or Unauthenticated with a reason safe to show."""
+def verify_token(token: str, *, settings: Settings, token_type: str) -> VerifiedToken:
+    """The verified claims of a token of `token_type`, or Unauthenticated with a reason safe to show."""
     try:
-        header = jwt.get_unverified_header(token)
-        if header.get("typ") != ACCESS_TOKEN:
-            raise Unauthenticated("token is not an access token")
+        if jwt.get_unverified_header(token).get("typ") != token_type:
+            raise Unauthenticated("token is not valid here")
         claims = jwt.decode(
             token,
             settings.jwt_secret.get_secret_value(),
@@ -64,4 +74,16 @@ def verify_access_token(token: str, *, settings: Settings) -> VerifiedToken:
         subject=str(claims["sub"]),
         token_id=str(claims["jti"]),
         expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+        claims=claims,
     )
+
+
+def issue_access_token(*, settings: Settings, user_id: int, ttl_seconds: int | None = None, now: datetime | None = None) -> str:
+    """A signed access token for `user_id`; roles are read from memberships at each request."""
+    ttl = ttl_seconds if ttl_seconds is not None else settings.access_token_ttl_seconds
+    return sign_token(settings=settings, token_type=ACCESS_TOKEN, subject=str(user_id), ttl_seconds=ttl, now=now)
+
+
+def verify_access_token(token: str, *, settings: Settings) -> VerifiedToken:
+    """The verified claims of an access token."""
+    return verify_token(token, settings=settings, token_type=ACCESS_TOKEN)
