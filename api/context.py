@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from api.auth.backstop import bind_principal
 from api.auth.principal import Principal
 from api.clients.loaders import ClientLoaders
 from api.kit.pagination import Page
@@ -27,6 +28,7 @@ class Context(BaseContext):
         self.settings = settings
         self.request_id = request_id
         session.info["request_id"] = request_id
+        bind_principal(session, principal)
         self._page_loaders: dict[Hashable, DataLoader[Any, Page[Any]]] = {}
 
     @cached_property

@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
 from api.auth.principal import Principal
 from api.feedback.models import ActionItem, Feedback, MysteryShop, SurveyInvitation
-from api.organizations.models import Organization, OrganizationKind
+from api.organizations.models import Organization
 from api.projects.models import Assignment, Milestone, Project, Risk, Visibility
 from api.reports.models import ReportState, StatusReport
 from api.sites.models import Site, SiteBuild
@@ -17,6 +17,7 @@ S = TypeVar("S", bound=Select[Any])
 
 _BY_PROJECT = (Milestone, Risk, StatusReport, Assignment)
 _BY_CLIENT = (Feedback, ActionItem, SurveyInvitation, Site, SiteBuild)
+TENANT_ENTITIES = (Project, Organization, MysteryShop, *_BY_PROJECT, *_BY_CLIENT)
 
 
 def scoped(statement: S, entity: type[Any], principal: Principal) -> S:
@@ -54,7 +55,7 @@ def _visible_project(principal: Principal) -> ColumnElement[bool]:
 
 
 def _visible_client(principal: Principal) -> ColumnElement[bool]:
+    """A principal's own organizations, and the clients of the projects it may see."""
+    own = {grant.organization_id for grant in principal.grants}
     with_visible_projects = select(Project.client_id).where(_visible_project(principal))
-    return (Organization.kind == OrganizationKind.CLIENT) & or_(
-        Organization.id.in_(principal.client_ids), Organization.id.in_(with_visible_projects)
-    )
+    return or_(Organization.id.in_(own), Organization.id.in_(with_visible_projects))

@@ -1,0 +1,35 @@
+"""The session-level tenant backstop: every ORM SELECT in a principal's session is scoped again.
+
+Services already scope their queries through api.auth.scoping; this catches a query that forgot to.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from api.auth.principal import Principal
+from api.auth.scoping import TENANT_ENTITIES, visible
+
+PRINCIPAL_KEY = "principal"
+
+
+def _scope_select(state: ORMExecuteState) -> None:
+    principal: Principal | None = state.session.info.get(PRINCIPAL_KEY)
+    if principal is None or principal.is_pmo_staff or not state.is_select or state.is_column_load:
+        return
+    state.statement = state.statement.options(
+        *(with_loader_criteria(entity, visible(entity, principal), include_aliases=True) for entity in TENANT_ENTITIES)
+    )
+
+
+def install_tenant_backstop() -> None:
+    """Listen on every ORM session (once per process); only sessions carrying a principal are affected."""
+    if not event.contains(Session, "do_orm_execute", _scope_select):
+        event.listen(Session, "do_orm_execute", _scope_select)
+
+
+def bind_principal(session: object, principal: Principal) -> None:
+    """Mark a session (sync or async) as acting for `principal`, so the backstop scopes its reads."""
+    install_tenant_backstop()
+    session.info[PRINCIPAL_KEY] = principal  # type: ignore[attr-defined]
