@@ -1,6 +1,8 @@
 """The session-level tenant backstop: every ORM SELECT in a principal's session is scoped again.
 
 Services already scope their queries through api.auth.scoping; this catches a query that forgot to.
+System bookkeeping that must see past the caller (queueing a client's site rebuild after a subcontractor's
+update) says so explicitly with the execution option `tenant_backstop=False`.
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ def _scope_select(state: ORMExecuteState) -> None:
     principal: Principal | None = state.session.info.get(PRINCIPAL_KEY)
     if principal is None or principal.is_pmo_staff or not state.is_select or state.is_column_load:
         return
+    if state.execution_options.get("tenant_backstop") is False:
+        return
+    involved = {mapper.class_ for mapper in state.all_mappers}
     state.statement = state.statement.options(
-        *(with_loader_criteria(entity, visible(entity, principal), include_aliases=True) for entity in TENANT_ENTITIES)
+        *(with_loader_criteria(entity, visible(entity, principal), include_aliases=True)
+          for entity in TENANT_ENTITIES if entity in involved)
     )
 
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from api.auth.models import Role
+from api.organizations.models import OrganizationKind
 
 PMO_ROLES = frozenset({Role.PMO_ADMIN, Role.PMO_STAFF})
 CLIENT_ROLES = frozenset({Role.CLIENT_EXECUTIVE, Role.CLIENT_CONTACT})
+ROLES_BY_KIND = {
+    OrganizationKind.PMO: PMO_ROLES,
+    OrganizationKind.CLIENT: CLIENT_ROLES,
+    OrganizationKind.SUBCONTRACTOR: frozenset({Role.SUBCONTRACTOR}),
+}
 
 
 @dataclass(frozen=True)
@@ -20,11 +26,15 @@ class Grant:
 
 @dataclass(frozen=True)
 class Principal:
-    """An authenticated caller: a user, or a client-scoped reader such as the site generator."""
+    """An authenticated caller: a user, an integrator's API token, or a client-scoped reader such as the site generator.
+
+    `scopes` is None when nothing narrows the grants (a signed-in user); an API token carries its scopes.
+    """
 
     grants: tuple[Grant, ...]
     user_id: int | None = None
     api_token_id: int | None = None
+    scopes: frozenset[str] | None = None
 
     @classmethod
     def client_reader(cls, client_id: int) -> Principal:
@@ -43,6 +53,11 @@ class Principal:
     def client_ids(self) -> frozenset[int]:
         """Clients this principal belongs to as a client contact or executive."""
         return frozenset(g.organization_id for g in self.grants if g.role in CLIENT_ROLES)
+
+    @property
+    def executive_client_ids(self) -> frozenset[int]:
+        """Clients this principal belongs to as a client executive."""
+        return frozenset(g.organization_id for g in self.grants if g.role is Role.CLIENT_EXECUTIVE)
 
     @property
     def subcontractor_ids(self) -> frozenset[int]:

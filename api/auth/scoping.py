@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
+from api.auth.models import ApiToken
 from api.auth.principal import Principal
 from api.feedback.models import ActionItem, Feedback, MysteryShop, SurveyInvitation
 from api.organizations.models import Organization
@@ -16,8 +17,9 @@ from api.sites.models import Site, SiteBuild
 S = TypeVar("S", bound=Select[Any])
 
 _BY_PROJECT = (Milestone, Risk, StatusReport, Assignment)
-_BY_CLIENT = (Feedback, ActionItem, SurveyInvitation, Site, SiteBuild)
-TENANT_ENTITIES = (Project, Organization, MysteryShop, *_BY_PROJECT, *_BY_CLIENT)
+_BY_CLIENT = (Feedback, ActionItem, Site, SiteBuild)
+_STAFF_ONLY = (MysteryShop, SurveyInvitation)
+TENANT_ENTITIES = (Project, Organization, *_STAFF_ONLY, *_BY_PROJECT, *_BY_CLIENT)
 
 
 def scoped(statement: S, entity: type[Any], principal: Principal) -> S:
@@ -27,6 +29,9 @@ def scoped(statement: S, entity: type[Any], principal: Principal) -> S:
 
 def visible(entity: type[Any], principal: Principal) -> ColumnElement[bool]:
     """The condition under which a row of `entity` is visible to `principal`."""
+    if entity is ApiToken:
+        # Out of TENANT_ENTITIES on purpose: authentication looks tokens up before any principal exists.
+        return true() if principal.is_pmo_admin else ApiToken.organization_id.in_(principal.executive_client_ids)
     if principal.is_pmo_staff:
         return true()
     if entity is Project:
@@ -44,7 +49,7 @@ def visible(entity: type[Any], principal: Principal) -> ColumnElement[bool]:
         if entity is ActionItem:
             return ActionItem.client_id.in_(principal.client_ids) & ActionItem.client_visible.is_(True)
         return entity.client_id.in_(principal.client_ids)
-    if entity is MysteryShop:
+    if entity in _STAFF_ONLY:
         return false()
     raise LookupError(f"no tenant rule for {entity.__name__}")
 

@@ -1,24 +1,21 @@
-"""Users, memberships and sign-in tokens."""
+"""Users, memberships, sign-in tokens, and authenticating a bearer token of any kind."""
 
 from __future__ import annotations
+
+import uuid
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth import tokens
+from api.audit import service as audit_service
+from api.auth import api_tokens, tokens
 from api.auth.models import Membership, Role, User
-from api.auth.principal import CLIENT_ROLES, PMO_ROLES, Grant, Principal
+from api.auth.principal import ROLES_BY_KIND, Grant, Principal
 from api.kit.errors import InvalidInput, NotFound, Unauthenticated
 from api.organizations import service as organization_service
-from api.organizations.models import Organization, OrganizationKind
+from api.organizations.models import Organization
 from api.settings import Settings
-
-ROLES_BY_KIND = {
-    OrganizationKind.PMO: PMO_ROLES,
-    OrganizationKind.CLIENT: CLIENT_ROLES,
-    OrganizationKind.SUBCONTRACTOR: frozenset({Role.SUBCONTRACTOR}),
-}
 
 
 def normalize_email(email: str) -> str:
@@ -74,21 +71,50 @@ async def get_user_by_email(session: AsyncSession, *, email: str) -> User:
 
 
 async def issue_token(session: AsyncSession, *, settings: Settings, email: str, ttl_seconds: int | None = None) -> str:
-    """A signed access token for the active user with `email`."""
+    """A signed access token for the active user with `email`; the issue is audited."""
     if ttl_seconds is not None and not 60 <= ttl_seconds <= 30 * 24 * 3600:
         raise InvalidInput("ttl must be between 60 seconds and 30 days", field="ttl")
     user = await get_user_by_email(session, email=email)
     if not user.is_active:
         raise InvalidInput(f"user {user.email} is deactivated", field="email")
-    return tokens.issue_access_token(settings=settings, user_id=user.id, ttl_seconds=ttl_seconds)
+    token_id = uuid.uuid4().hex
+    token = tokens.issue_access_token(settings=settings, user_id=user.id, ttl_seconds=ttl_seconds, token_id=token_id)
+    await audit_service.record(session, principal=None, action="access_token.issue", object_type="User",
+                               object_id=user.id, organization_id=None,
+                               details={"jti": token_id, "ttl_seconds": ttl_seconds or settings.access_token_ttl_seconds})
+    return token
 
 
 async def authenticate(session: AsyncSession, *, settings: Settings, bearer: str) -> Principal:
-    """The principal behind a bearer token; Unauthenticated for anything short of valid."""
+    """The principal behind a bearer token (access, API or external OIDC token); Unauthenticated for anything short of valid."""
+    kind = tokens.kind_of(bearer, settings=settings)
+    if kind == tokens.API_TOKEN:
+        return await api_tokens.authenticate_api_token(session, settings=settings, token=bearer)
+    if kind == tokens.EXTERNAL_ACCESS_TOKEN:
+        verified = await tokens.verify_external_token(bearer, settings=settings)
+        return await principal_for_external_subject(session, claims=verified.claims)
     verified = tokens.verify_access_token(bearer, settings=settings)
     if not verified.subject.isdigit():
         raise Unauthenticated("token is not valid")
     return await principal_for_user(session, user_id=int(verified.subject))
+
+
+async def principal_for_external_subject(session: AsyncSession, *, claims: dict[str, object]) -> Principal:
+    """The principal of the Rapport user whose email the OIDC issuer asserts (never created on the fly).
+
+    The issuer's `sub` is not stored: users are matched by their `email` claim, which must not be marked unverified.
+    """
+    email = claims.get("email")
+    if not isinstance(email, str) or claims.get("email_verified", True) is not True:
+        raise Unauthenticated("token does not carry a verified email")
+    try:
+        address = normalize_email(email)
+    except InvalidInput as exc:
+        raise Unauthenticated("token does not carry a verified email") from exc
+    user_id = await session.scalar(select(User.id).where(User.email == address))
+    if user_id is None:
+        raise Unauthenticated("token is not valid")
+    return await principal_for_user(session, user_id=user_id)
 
 
 async def principal_for_user(session: AsyncSession, *, user_id: int) -> Principal:
