@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import asyncio
+import gc
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
-from strawberry.fastapi import GraphQLRouter
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from api.http import graphql_context, request_id_of
+from api.http import GraphQLEndpoint, graphql_context, request_id_of
 from api.kit.database import create_engine, create_session_factory
+from api.limits.batching import SequentialBatches, batch_guard
 from api.schema import create_schema
 from api.settings import Settings, get_settings
 
 SITE_HEADERS = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
+
+
+class GraphQLRoutes(SequentialBatches, GraphQLEndpoint):
+    """The /graphql routes, with batched operations run in order."""
 
 
 def local_sites_dir(settings: Settings) -> Path | None:
@@ -29,8 +36,11 @@ def local_sites_dir(settings: Settings) -> Path | None:
     return Path(url2pathname(target.path)) if target.scheme == "file" else None
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The API application for `settings`; the database is opened in the lifespan."""
+BackgroundJob = Callable[[async_sessionmaker[AsyncSession]], Awaitable[None]]
+
+
+def create_app(settings: Settings | None = None, *, background: Sequence[BackgroundJob] = ()) -> FastAPI:
+    """The API application for `settings`; the database is opened, and `background` jobs run, in the lifespan."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -38,19 +48,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings.resolved_database_url)
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
+        # Startup built the schema, mappers and caches that live as long as the process; moving them out of
+        # the collector's sight keeps each request's garbage collections short.
+        gc.freeze()
+        tasks = [asyncio.create_task(job(app.state.session_factory)) for job in background]
         try:
             yield
         finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             await engine.dispose()
 
     app = FastAPI(title="Rapport", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
-    graphql = GraphQLRouter(
+    graphql = GraphQLRoutes(
         create_schema(settings),
         context_getter=graphql_context,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         multipart_uploads_enabled=False,
+        dependencies=[Depends(batch_guard(settings.graphql_max_batch_operations))],
     )
     app.include_router(graphql, prefix="/graphql")
 

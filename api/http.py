@@ -1,28 +1,35 @@
-"""HTTP-side authentication and request ids for the GraphQL endpoint."""
+"""Authentication and request ids for the GraphQL endpoint, over HTTP and WebSocket."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException
+from starlette.requests import HTTPConnection
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.fastapi import GraphQLRouter
 
 from api.auth import service as auth_service
+from api.auth.principal import Principal
 from api.context import Context
 from api.kit.errors import Unauthenticated
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+NOBODY = Principal(grants=())
 
 
-def request_id_of(request: Request) -> str:
+def request_id_of(connection: HTTPConnection) -> str:
     """The caller's X-Request-ID when it is well-formed, else a fresh one."""
-    given = request.headers.get("x-request-id", "")
+    given = connection.headers.get("x-request-id", "")
     return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
 
 
-def _bearer(request: Request) -> str:
-    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+def bearer_token(authorization: str) -> str:
+    """The token of an `Authorization: Bearer <token>` value, or Unauthenticated."""
+    scheme, _, credentials = authorization.partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():
         raise Unauthenticated("authentication required: send Authorization: Bearer <token>")
     return credentials.strip()
@@ -36,20 +43,40 @@ def _refuse(error: Unauthenticated) -> HTTPException:
     )
 
 
-async def graphql_context(request: Request) -> AsyncIterator[Context | None]:
-    """The GraphQL context of one HTTP request; 401 without a valid bearer token."""
-    if request.method == "GET" and not request.query_params.get("query"):
+async def graphql_context(connection: HTTPConnection) -> AsyncIterator[Context | None]:
+    """The GraphQL context of one request; 401 without a valid bearer token.
+
+    A WebSocket starts as nobody and authenticates with its connection_init payload (see GraphQLEndpoint).
+    """
+    is_websocket = connection.scope["type"] == "websocket"
+    if not is_websocket and connection.scope.get("method") == "GET" and not connection.query_params.get("query"):
         yield None  # the GraphiQL page: no operation runs
         return
-    app_state = request.app.state
-    async with app_state.session_factory() as session:
+    state = connection.app.state
+    request_id = request_id_of(connection) if is_websocket else connection.state.request_id
+    async with state.session_factory() as session:
+        principal = NOBODY
+        if not is_websocket:
+            try:
+                token = bearer_token(connection.headers.get("authorization", ""))
+                principal = await auth_service.authenticate(session, settings=state.settings, bearer=token)
+            except Unauthenticated as error:
+                raise _refuse(error) from error
+        yield Context(session=session, principal=principal, settings=state.settings, request_id=request_id)
+
+
+class GraphQLEndpoint(GraphQLRouter):
+    """Strawberry's router, with WebSocket connections authenticated at connection_init."""
+
+    async def on_ws_connect(self, context: Context) -> dict[str, Any] | None:  # type: ignore[override]
+        params = context.connection_params or {}
+        authorization = str(params.get("Authorization") or params.get("authorization") or "")
         try:
-            principal = await auth_service.authenticate(session, settings=app_state.settings, bearer=_bearer(request))
+            token = bearer_token(authorization)
+            principal = await auth_service.authenticate(context.session, settings=context.settings, bearer=token)
         except Unauthenticated as error:
-            raise _refuse(error) from error
-        yield Context(
-            session=session,
-            principal=principal,
-            settings=app_state.settings,
-            request_id=request.state.request_id,
-        )
+            raise ConnectionRejectionError({"message": error.message}) from error
+        finally:
+            await context.session.rollback()
+        context.act_as(principal)
+        return None
