@@ -24,10 +24,10 @@ from api.projects.models import (
     ProjectStatus,
     Risk,
     RiskKind,
-    RiskSeverity,
     RiskStatus,
     Visibility,
 )
+from api.projects.rules import risk_severity
 from api.reports.models import StatusReport
 
 CENTS = Decimal("0.01")
@@ -250,15 +250,3 @@ def _risks(*, rng: random.Random, seeded: SeededProject, today: date) -> list[Ri
             )
         )
     return risks
-
-
-def risk_severity(*, probability: int, impact: int) -> RiskSeverity:
-    """The severity band of a probability x impact score on the 5 x 5 grid."""
-    score = probability * impact
-    if score >= 15:
-        return RiskSeverity.CRITICAL
-    if score >= 9:
-        return RiskSeverity.HIGH
-    if score >= 4:
-        return RiskSeverity.MEDIUM
-    return RiskSeverity.LOW

@@ -1,4 +1,4 @@
-"""Per-request DataLoaders for projects."""
+"""Per-request DataLoaders for projects, their milestones, risks and people."""
 
 from __future__ import annotations
 
@@ -7,16 +7,39 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
+from api.auth.models import User
 from api.auth.principal import Principal
+from api.organizations.models import Organization
+from api.projects import milestone_service, risk_service, team_service
 from api.projects import service as project_service
-from api.projects.models import Project
+from api.projects.models import Milestone, Project, Risk
 
 
 class ProjectLoaders:
-    """Batches project lookups within one request, already scoped to the principal."""
+    """Batches lookups of the projects domain within one request, already scoped to the principal."""
 
     def __init__(self, *, session: AsyncSession, principal: Principal) -> None:
-        async def load(ids: Sequence[int]) -> list[Project | None]:
+        async def projects(ids: Sequence[int]) -> list[Project | None]:
             return await project_service.projects_by_ids(session, principal=principal, ids=ids)
 
-        self.by_id: DataLoader[int, Project | None] = DataLoader(load_fn=load)
+        async def milestones(ids: Sequence[int]) -> list[Milestone | None]:
+            return await milestone_service.milestones_by_ids(session, principal=principal, ids=ids)
+
+        async def next_milestones(project_ids: Sequence[int]) -> list[Milestone | None]:
+            return await milestone_service.next_milestones(session, principal=principal, project_ids=project_ids)
+
+        async def risks(ids: Sequence[int]) -> list[Risk | None]:
+            return await risk_service.risks_by_ids(session, principal=principal, ids=ids)
+
+        async def people(ids: Sequence[int]) -> list[User | None]:
+            return await team_service.people_by_ids(session, ids=ids)
+
+        async def organizations(ids: Sequence[int]) -> list[Organization | None]:
+            return await team_service.organizations_by_ids(session, principal=principal, ids=ids)
+
+        self.by_id: DataLoader[int, Project | None] = DataLoader(load_fn=projects)
+        self.milestone_by_id: DataLoader[int, Milestone | None] = DataLoader(load_fn=milestones)
+        self.next_milestone: DataLoader[int, Milestone | None] = DataLoader(load_fn=next_milestones)
+        self.risk_by_id: DataLoader[int, Risk | None] = DataLoader(load_fn=risks)
+        self.person_by_id: DataLoader[int, User | None] = DataLoader(load_fn=people)
+        self.organization_by_id: DataLoader[int, Organization | None] = DataLoader(load_fn=organizations)

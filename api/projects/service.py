@@ -1,18 +1,40 @@
-"""Reading projects within the caller's tenancy."""
+"""Projects within the caller's tenancy: reading them, and the PMO's changes to them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth.principal import Principal
+from api.auth.models import Membership, User
+from api.auth.permissions import require_pmo_staff
+from api.auth.principal import PMO_ROLES, Principal
 from api.auth.scoping import scoped
+from api.kit.errors import Conflict, NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate, paginate_children
-from api.projects.models import Health, Project, ProjectStatus
+from api.organizations.models import Organization, OrganizationKind
+from api.projects.audit import apply_changes, record_change
+from api.projects.events import Changed, ProjectClosed
+from api.projects.models import Health, Project, ProjectPhase, ProjectStatus
+from api.projects.rules import check_code, check_currency, check_percent, check_text, parse_amount
+from api.sites import service as site_service
 
 PROJECT_ORDER = [Project.code, Project.id]
+NEW_PROJECT_DEFAULTS: dict[str, Any] = {
+    "summary": "",
+    "status": ProjectStatus.PLANNED,
+    "phase": ProjectPhase.INITIATION,
+    "currency": "USD",
+    "budget_at_completion": Decimal("0"),
+    "actual_cost": Decimal("0"),
+    "financials_shared": False,
+    "percent_complete": 0,
+}
 
 
 async def list_projects(
@@ -66,3 +88,135 @@ async def projects_by_ids(session: AsyncSession, *, principal: Principal, ids: S
     rows = await session.scalars(scoped(select(Project), Project, principal).where(Project.id.in_(ids)))
     found = {project.id: project for project in rows}
     return [found.get(project_id) for project_id in ids]
+
+
+async def get_project(session: AsyncSession, *, principal: Principal, project_id: int, field: str) -> Project:
+    """The visible project `project_id`, or NotFound against `field` (hidden and missing alike)."""
+    project = await session.scalar(scoped(select(Project), Project, principal).where(Project.id == project_id))
+    if project is None:
+        raise NotFound("no such project", field=field)
+    return project
+
+
+@dataclass(frozen=True)
+class ProjectFields:
+    """Project fields to set; None leaves a field as it is (or at its default on a new project)."""
+
+    code: str | None = None
+    name: str | None = None
+    summary: str | None = None
+    status: ProjectStatus | None = None
+    phase: ProjectPhase | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    currency: str | None = None
+    budget_at_completion: str | None = None
+    actual_cost: str | None = None
+    financials_shared: bool | None = None
+    percent_complete: int | None = None
+    health_overall: Health | None = None
+    health_schedule: Health | None = None
+    health_cost: Health | None = None
+    health_scope: Health | None = None
+    health_quality: Health | None = None
+    manager_email: str | None = None
+
+
+async def create_project(session: AsyncSession, *, principal: Principal, client_id: int,
+                         fields: ProjectFields) -> Project:
+    """Create a project for a client (PMO staff); it may start in any status but CLOSED."""
+    require_pmo_staff(principal)
+    client = await session.scalar(scoped(select(Organization), Organization, principal).where(
+        Organization.id == client_id, Organization.kind == OrganizationKind.CLIENT))
+    if client is None:
+        raise NotFound("no such client", field="clientId")
+    validator = Validator()
+    for field, value in (("code", fields.code), ("name", fields.name), ("startDate", fields.start_date),
+                         ("endDate", fields.end_date)):
+        validator.check(value is not None, field, f"{field} is required")
+    validator.check(fields.status is not ProjectStatus.CLOSED, "status",
+                    "a new project cannot start CLOSED; close it with updateProject")
+    values = {**NEW_PROJECT_DEFAULTS, **await _checked_values(session, validator, fields=fields, current=None)}
+    await _check_code_free(session, client_id=client.id, code=values["code"], project_id=None)
+    project = Project(client_id=client.id, **values)
+    session.add(project)
+    await session.flush()
+    await record_change(session, principal=principal, action="project.create", row=project, client_id=client.id,
+                        changed=values)
+    return project
+
+
+async def update_project(session: AsyncSession, *, principal: Principal, project_id: int,
+                         fields: ProjectFields) -> Changed[Project]:
+    """Change a project (PMO staff); closing it raises ProjectClosed."""
+    require_pmo_staff(principal)
+    project = await get_project(session, principal=principal, project_id=project_id, field="id")
+    values = await _checked_values(session, Validator(), fields=fields, current=project)
+    if values.get("code", project.code) != project.code:
+        await _check_code_free(session, client_id=project.client_id, code=values["code"], project_id=project.id)
+    was_closed = project.status is ProjectStatus.CLOSED
+    changed = apply_changes(project, values)
+    await session.flush()
+    await record_change(session, principal=principal, action="project.update", row=project,
+                        client_id=project.client_id, changed=changed)
+    await site_service.client_data_changed(session, client_id=project.client_id, reason="project updated")
+    closed = not was_closed and project.status is ProjectStatus.CLOSED
+    return Changed(project, (ProjectClosed(project_id=project.id, client_id=project.client_id),) if closed else ())
+
+
+async def _checked_values(session: AsyncSession, validator: Validator, *, fields: ProjectFields,
+                          current: Project | None) -> dict[str, Any]:
+    """The column values `fields` sets, once every rule holds; ValidationFailed lists each broken one."""
+    check_code(validator, fields.code)
+    check_text(validator, fields.name, "name")
+    check_percent(validator, fields.percent_complete)
+    check_currency(validator, fields.currency)
+    budget = parse_amount(validator, fields.budget_at_completion, "budgetAtCompletion")
+    actual = parse_amount(validator, fields.actual_cost, "actualCostToDate")
+    start = fields.start_date or (current.start_date if current else None)
+    end = fields.end_date or (current.end_date if current else None)
+    if start is not None and end is not None:
+        validator.check(start <= end, "endDate", "endDate must not be before startDate")
+    manager_id = None
+    if fields.manager_email is not None:
+        manager_id = await _pmo_staff_user_id(session, email=fields.manager_email)
+        validator.check(manager_id is not None, "managerEmail", "the manager must be an active PMO staff member")
+    validator.raise_if_any()
+    values = {
+        "code": fields.code,
+        "name": fields.name.strip() if fields.name is not None else None,
+        "summary": fields.summary.strip() if fields.summary is not None else None,
+        "status": fields.status,
+        "phase": fields.phase,
+        "start_date": fields.start_date,
+        "end_date": fields.end_date,
+        "currency": fields.currency,
+        "budget_at_completion": budget,
+        "actual_cost": actual,
+        "financials_shared": fields.financials_shared,
+        "percent_complete": fields.percent_complete,
+        "health_overall": fields.health_overall,
+        "health_schedule": fields.health_schedule,
+        "health_cost": fields.health_cost,
+        "health_scope": fields.health_scope,
+        "health_quality": fields.health_quality,
+        "manager_id": manager_id,
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
+async def _pmo_staff_user_id(session: AsyncSession, *, email: str) -> int | None:
+    return await session.scalar(
+        select(User.id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(User.email == email.strip().lower(), User.is_active.is_(True), Membership.role.in_(PMO_ROLES))
+        .limit(1)
+    )
+
+
+async def _check_code_free(session: AsyncSession, *, client_id: int, code: str, project_id: int | None) -> None:
+    statement = select(Project.id).where(Project.client_id == client_id, Project.code == code)
+    if project_id is not None:
+        statement = statement.where(Project.id != project_id)
+    if await session.scalar(statement) is not None:
+        raise Conflict(f"the code {code!r} is taken for this client", field="code")

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.auth.permissions import sees_financials
+from api.kit.connections import Connection
+from api.kit.money import Money
+from api.kit.pagination import PageRequest
 from api.projects import models
+from api.projects.milestone_types import Milestone, MilestoneKind, MilestoneStatus, next_milestone, project_milestones
+from api.projects.risk_types import Risk, RiskStatus, RiskVisibility, project_risks
+from api.projects.team_types import Assignment, Person, person, project_assignments
 
 if TYPE_CHECKING:
     from api.clients.types import Client
+    from api.reports.types import ReportState, StatusReport
 
 ProjectStatus = strawberry.enum(models.ProjectStatus, name="ProjectStatus")
 ProjectPhase = strawberry.enum(models.ProjectPhase, name="ProjectPhase")
@@ -29,6 +38,23 @@ class ProjectHealth:
     quality: Health
 
 
+@strawberry.type(description="Budget and spend of a project, in the project's currency.")
+class ProjectFinancials:
+    budget_at_completion: Money
+    actual_cost_to_date: Money
+    percent_spent: float | None = strawberry.field(
+        description="Actual cost to date over budget at completion, x 100, one decimal; null without a budget.")
+
+    @classmethod
+    def of(cls, *, budget: Decimal, actual: Decimal, currency: str) -> ProjectFinancials:
+        """The financials of a project with `budget` at completion and `actual` cost to date."""
+        return cls(
+            budget_at_completion=Money.of(budget, currency),
+            actual_cost_to_date=Money.of(actual, currency),
+            percent_spent=round(float(actual * 100 / budget), 1) if budget else None,
+        )
+
+
 @strawberry.type(description="A contract or task order delivered for a client.")
 class Project(relay.Node):
     id: relay.NodeID[int]
@@ -42,7 +68,12 @@ class Project(relay.Node):
     end_date: date
     updated_at: datetime
     health: ProjectHealth
+    financials_shared: bool = strawberry.field(description="Whether the client's people see the financials.")
     client_id: strawberry.Private[int]
+    manager_id: strawberry.Private[int | None]
+    currency: strawberry.Private[str]
+    budget_at_completion: strawberry.Private[Decimal]
+    actual_cost: strawberry.Private[Decimal]
 
     @strawberry.field(description="The client this project is delivered for.")
     async def client(self, info: Info) -> Annotated[Client, strawberry.lazy("api.clients.types")]:
@@ -50,6 +81,82 @@ class Project(relay.Node):
 
         row = await info.context.clients.by_id.load(self.client_id)
         return Client.from_model(row)
+
+    @strawberry.field(description="This project's status reports the viewer may see, newest period first.")
+    async def status_reports(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        state: Annotated[ReportState, strawberry.lazy("api.reports.types")] | None = None,
+    ) -> Connection[Annotated[StatusReport, strawberry.lazy("api.reports.types")]]:
+        from api.reports.types import project_status_reports
+
+        page = PageRequest(first=first, after=after, last=last, before=before)
+        return await project_status_reports(info, project_id=self.id, page=page, state=state)
+
+    @strawberry.field(description="The latest published status report the viewer may see; null when there is none.")
+    async def latest_report(self, info: Info) -> Annotated[StatusReport, strawberry.lazy("api.reports.types")] | None:
+        from api.reports.types import latest_report
+
+        return await latest_report(info, project_id=self.id)
+
+    @strawberry.field(description="Budget and spend: PMO staff always, the client's people when shared, else null.")
+    def financials(self, info: Info) -> ProjectFinancials | None:
+        if not sees_financials(info.context.principal, client_id=self.client_id,
+                               financials_shared=self.financials_shared):
+            return None
+        return ProjectFinancials.of(budget=self.budget_at_completion, actual=self.actual_cost, currency=self.currency)
+
+    @strawberry.field(description="The PMO project manager; null when none is named.")
+    async def manager(self, info: Info) -> Person | None:
+        return await person(info, user_id=self.manager_id)
+
+    @strawberry.field(description="This project's milestones and deliverables the viewer may see, by forecast date.")
+    async def milestones(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        status: MilestoneStatus | None = None,
+        kind: MilestoneKind | None = None,
+    ) -> Connection[Milestone]:
+        page = PageRequest(first=first, after=after, last=last, before=before)
+        return await project_milestones(info, project_id=self.id, page=page, status=status, kind=kind)
+
+    @strawberry.field(description="The milestone not yet accepted with the earliest forecast date; null when none.")
+    async def next_milestone(self, info: Info) -> Milestone | None:
+        return await next_milestone(info, project_id=self.id)
+
+    @strawberry.field(description="This project's risks and issues the viewer may see, most recently raised first.")
+    async def risks(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        status: RiskStatus | None = None,
+        visibility: RiskVisibility | None = None,
+    ) -> Connection[Risk]:
+        page = PageRequest(first=first, after=after, last=last, before=before)
+        return await project_risks(info, project_id=self.id, page=page, status=status, visibility=visibility)
+
+    @strawberry.field(description="Who works on this project: PMO staff and subcontractors, in assignment order.")
+    async def assignments(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Assignment]:
+        page = PageRequest(first=first, after=after, last=last, before=before)
+        return await project_assignments(info, project_id=self.id, page=page)
 
     @classmethod
     def from_model(cls, project: models.Project) -> Project:
@@ -72,7 +179,12 @@ class Project(relay.Node):
                 scope=project.health_scope,
                 quality=project.health_quality,
             ),
+            financials_shared=project.financials_shared,
             client_id=project.client_id,
+            manager_id=project.manager_id,
+            currency=project.currency,
+            budget_at_completion=project.budget_at_completion,
+            actual_cost=project.actual_cost,
         )
 
     @classmethod
