@@ -1,0 +1,101 @@
+"""What a CX record points at: its client, project, report or milestone, and the people named on it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth.models import Membership, User
+from api.auth.principal import PMO_ROLES, Principal
+from api.auth.scoping import scoped
+from api.kit.errors import InvalidInput, NotFound
+from api.organizations.models import Organization, OrganizationKind
+from api.projects.models import Milestone, Project
+from api.reports.models import StatusReport
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A record's client, with the project, report or milestone it is about when there is one."""
+
+    client_id: int
+    project: Project | None = None
+    report_id: int | None = None
+    milestone_id: int | None = None
+
+
+async def subject_of(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    client_id: int,
+    project_id: int | None = None,
+    report_id: int | None = None,
+    milestone_id: int | None = None,
+) -> Subject:
+    """The visible client, project and report or milestone named, which must all belong together.
+
+    Anything not visible, or belonging to another client or project, is NotFound, like a missing id.
+    The project may be left out when a report or milestone names it.
+    """
+    if report_id is not None and milestone_id is not None:
+        raise InvalidInput("a record is about a report or a milestone, not both", field="milestoneId")
+    client = await session.scalar(scoped(
+        select(Organization.id).where(Organization.id == client_id, Organization.kind == OrganizationKind.CLIENT),
+        Organization, principal))
+    if client is None:
+        raise NotFound("no such client", field="clientId")
+    if report_id is not None:
+        project_id = await _subject_project(session, principal, StatusReport, report_id, project_id, "reportId")
+    if milestone_id is not None:
+        project_id = await _subject_project(session, principal, Milestone, milestone_id, project_id, "milestoneId")
+    project = None
+    if project_id is not None:
+        project = await session.scalar(scoped(select(Project).where(Project.id == project_id), Project, principal))
+        if project is None or project.client_id != client_id:
+            raise NotFound("no such project for this client", field="projectId")
+    return Subject(client_id=client_id, project=project, report_id=report_id, milestone_id=milestone_id)
+
+
+async def _subject_project(session: AsyncSession, principal: Principal, entity: type[StatusReport | Milestone],
+                           subject_id: int, project_id: int | None, field: str) -> int:
+    owner = await session.scalar(scoped(select(entity.project_id).where(entity.id == subject_id), entity, principal))
+    if owner is None or (project_id is not None and owner != project_id):
+        raise NotFound(f"no such {'report' if entity is StatusReport else 'milestone'} for this project", field=field)
+    return owner
+
+
+async def client_person(session: AsyncSession, *, client_id: int, email: str, field: str) -> User:
+    """The active user with `email` who belongs to the client, or NotFound on `field`."""
+    user = await session.scalar(
+        _active_user(email).join(Membership, Membership.user_id == User.id)
+        .where(Membership.organization_id == client_id)
+    )
+    if user is None:
+        raise NotFound("no such person at this client", field=field)
+    return user
+
+
+async def pmo_person(session: AsyncSession, *, email: str, field: str) -> User:
+    """The active PMO staff member with `email`, or NotFound on `field`."""
+    user = await session.scalar(
+        _active_user(email).join(Membership, Membership.user_id == User.id)
+        .where(Membership.role.in_(PMO_ROLES)).limit(1)
+    )
+    if user is None:
+        raise NotFound("no such PMO staff member", field=field)
+    return user
+
+
+def _active_user(email: str):  # noqa: ANN202 - a Select over User
+    return select(User).where(func.lower(User.email) == email.strip().lower(), User.is_active.is_(True))
+
+
+async def people_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> list[User | None]:
+    """Users for `ids` in order; None where missing."""
+    rows = await session.scalars(select(User).where(User.id.in_(ids)))
+    found = {user.id: user for user in rows}
+    return [found.get(user_id) for user_id in ids]

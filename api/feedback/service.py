@@ -1,0 +1,138 @@
+"""Feedback: reading responses within the caller's tenancy, and taking new ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.audit import service as audit_service
+from api.auth.principal import Principal
+from api.auth.scoping import scoped
+from api.feedback import action_item_service
+from api.feedback.metrics import is_detractor
+from api.feedback.models import Feedback, FeedbackChannel, Touchpoint
+from api.feedback.references import client_person, subject_of
+from api.kit.errors import Forbidden, NotFound, Validator
+from api.kit.pagination import Page, PageRequest, paginate
+from api.settings import Settings
+
+FEEDBACK_ORDER = [Feedback.submitted_at, Feedback.id]
+COMMENT_MAX_LENGTH = 2000
+SCALES = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
+
+
+async def list_feedback(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    page: PageRequest,
+    client_id: int | None = None,
+    project_id: int | None = None,
+    touchpoint: Touchpoint | None = None,
+) -> Page[Feedback]:
+    """Feedback the principal may see, newest first, with optional filters."""
+    statement = _visible(principal)
+    if client_id is not None:
+        statement = statement.where(Feedback.client_id == client_id)
+    if project_id is not None:
+        statement = statement.where(Feedback.project_id == project_id)
+    if touchpoint is not None:
+        statement = statement.where(Feedback.touchpoint == touchpoint)
+    return await paginate(session, statement, key=FEEDBACK_ORDER, page=page, descending=True)
+
+
+async def feedback_by_ids(session: AsyncSession, *, principal: Principal, ids: Sequence[int]) -> list[Feedback | None]:
+    """Feedback for `ids` in order; None where missing or not visible."""
+    found = {row.id: row for row in await session.scalars(_visible(principal).where(Feedback.id.in_(ids)))}
+    return [found.get(feedback_id) for feedback_id in ids]
+
+
+def _visible(principal: Principal) -> Select[tuple[Feedback]]:
+    return scoped(select(Feedback), Feedback, principal)
+
+
+@dataclass(frozen=True)
+class FeedbackSubmission:
+    """One response as a client's person gives it, or as PMO staff record it from an interview."""
+
+    touchpoint: Touchpoint
+    client_id: int | None = None
+    project_id: int | None = None
+    report_id: int | None = None
+    milestone_id: int | None = None
+    csat: int | None = None
+    nps: int | None = None
+    ces: int | None = None
+    comment: str = ""
+    pain_points: tuple[str, ...] = ()
+    respondent_email: str | None = None
+
+
+def _check_submission(submission: FeedbackSubmission, *, client_id: int | None, staff: bool,
+                      settings: Settings) -> None:
+    validator = Validator()
+    for scale, (low, high) in SCALES.items():
+        value = getattr(submission, scale)
+        validator.check(value is None or low <= value <= high, scale, f"{scale} must be between {low} and {high}")
+    validator.check(any(getattr(submission, scale) is not None for scale in SCALES), "csat",
+                    "give at least one score: csat, nps or ces")
+    validator.check(len(submission.comment) <= COMMENT_MAX_LENGTH, "comment",
+                    f"comment must be at most {COMMENT_MAX_LENGTH} characters")
+    unknown = sorted(set(submission.pain_points) - set(settings.pain_point_tags))
+    validator.check(not unknown, "painPoints",
+                    f"unknown pain points {', '.join(unknown)} (one of {', '.join(settings.pain_point_tags)})")
+    validator.check(staff or submission.respondent_email is None, "respondentEmail",
+                    "only PMO staff record someone else's answers")
+    validator.check(client_id is not None, "clientId", "say which client answered")
+    validator.raise_if_any()
+
+
+async def submit_feedback(session: AsyncSession, *, principal: Principal, settings: Settings,
+                          submission: FeedbackSubmission) -> Feedback:
+    """Store one response; a detractor's opens an internal follow-up action item in the same transaction."""
+    staff = principal.is_pmo_staff
+    if not staff and not principal.client_ids:
+        raise Forbidden("only a client's own people, or PMO staff recording an interview, may give feedback")
+    client_id = submission.client_id
+    if client_id is None and not staff and len(principal.client_ids) == 1:
+        (client_id,) = principal.client_ids
+    _check_submission(submission, client_id=client_id, staff=staff, settings=settings)
+    if not staff and client_id not in principal.client_ids:
+        raise NotFound("no such client", field="clientId")
+    subject = await subject_of(session, principal=principal, client_id=client_id, project_id=submission.project_id,
+                               report_id=submission.report_id, milestone_id=submission.milestone_id)
+    respondent_id = None if staff else principal.user_id
+    if staff and submission.respondent_email:
+        respondent = await client_person(session, client_id=client_id, email=submission.respondent_email,
+                                         field="respondentEmail")
+        respondent_id = respondent.id
+    feedback = Feedback(
+        client_id=client_id,
+        project_id=subject.project.id if subject.project else None,
+        touchpoint=submission.touchpoint,
+        csat=submission.csat,
+        nps=submission.nps,
+        ces=submission.ces,
+        comment=submission.comment.strip(),
+        pain_points=sorted(set(submission.pain_points)),
+        channel=FeedbackChannel.INTERVIEW if staff else FeedbackChannel.API,
+        respondent_id=respondent_id,
+        report_id=subject.report_id,
+        milestone_id=subject.milestone_id,
+    )
+    session.add(feedback)
+    await session.flush()
+    await audit_service.record(
+        session, principal=principal, action="feedback.submit", object_type="Feedback", object_id=feedback.id,
+        organization_id=client_id,
+        details={"touchpoint": feedback.touchpoint.value, "channel": feedback.channel.value,
+                 "csat": feedback.csat, "nps": feedback.nps, "ces": feedback.ces},
+    )
+    if is_detractor(csat=feedback.csat, nps=feedback.nps):
+        owner_id = subject.project.manager_id if subject.project else None
+        await action_item_service.open_detractor_follow_up(session, principal=principal, feedback=feedback,
+                                                           owner_id=owner_id)
+    return feedback

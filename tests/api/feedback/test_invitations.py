@@ -1,0 +1,114 @@
+"""createSurveyInvitation and surveyInvitations: signed links, the frequency cap, PMO staff only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.audit.models import AuditEvent
+from api.auth.tokens import verify_token
+from api.feedback.invitation_service import SURVEY_TOKEN
+from api.feedback.models import SurveyInvitation
+from api.settings import Settings
+from tests.api.feedback.conftest import World, count_rows, gid, unbind
+from tests.fixtures.factories import make_invitation, make_user
+from tests.fixtures.graphql import data_of, execute
+
+CREATE = """
+mutation($input: CreateSurveyInvitationInput!) {
+  createSurveyInvitation(input: $input) {
+    surveyInvitation {
+      id touchpoint trigger maxUses uses expiresAt sentAt contact { name } project { code } client { slug }
+    }
+    link
+    userErrors { field message code }
+  }
+}"""
+LIST = "query { surveyInvitations(first: 20) { totalCount edges { node { id touchpoint contact { name } } } } }"
+
+
+def _input(world: World, **extra: object) -> dict:
+    return {"clientId": gid("Client", world.alpha.id), "touchpoint": "KICKOFF", **extra}
+
+
+async def test_staff_create_an_invitation_with_a_signed_link_shown_once(session: AsyncSession, world: World) -> None:
+    payload = (await data_of(session, world.staff, CREATE, input=_input(
+        world, contactEmail="ann@alpha.example", projectId=gid("Project", world.alpha_project.id), ttlSeconds=7200,
+        maxUses=3)))["createSurveyInvitation"]
+    assert payload["userErrors"] == []
+    invitation = payload["surveyInvitation"]
+    assert (invitation["trigger"], invitation["maxUses"], invitation["uses"]) == ("MANUAL", 3, 0)
+    assert invitation["contact"] == {"name": "Ann Alpha"} and invitation["project"] == {"code": "A-1"}
+    settings = Settings()
+    prefix = f"{settings.public_url}/s/"
+    assert payload["link"].startswith(prefix)
+    verified = verify_token(payload["link"].removeprefix(prefix), settings=settings, token_type=SURVEY_TOKEN)
+    row = await unbind(session).scalar(select(SurveyInvitation))
+    assert verified.subject == row.token_id and verified.claims["touchpoint"] == "KICKOFF"
+    assert verified.expires_at == row.expires_at == datetime.fromisoformat(invitation["expiresAt"])
+    assert row.expires_at - row.sent_at == timedelta(hours=2)
+    event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "survey_invitation.create"))
+    assert event.object_id == row.id and "link" not in event.details
+    listed = await data_of(session, world.staff, LIST)
+    assert listed["surveyInvitations"]["totalCount"] == 1
+    assert "link" not in str(listed)
+
+
+async def test_a_contact_is_not_invited_twice_within_the_frequency_cap(session: AsyncSession, world: World) -> None:
+    first = await data_of(session, world.staff, CREATE, input=_input(world, contactEmail="ann@alpha.example"))
+    assert first["createSurveyInvitation"]["userErrors"] == []
+    again = (await data_of(session, world.staff, CREATE, input=_input(
+        world, contactEmail="ann@alpha.example", touchpoint="MEETING")))["createSurveyInvitation"]
+    assert again["surveyInvitation"] is None and again["link"] is None
+    assert [(e["field"], e["code"]) for e in again["userErrors"]] == [(["input", "contactEmail"], "CONFLICT")]
+    assert "14-day frequency cap" in again["userErrors"][0]["message"]
+    assert await count_rows(session, SurveyInvitation) == 1
+    colleague = await make_user(session, organization=world.alpha, role=world.alpha_contact.grants[0].role,
+                                email="cy@alpha.example")
+    other = await data_of(session, world.staff, CREATE, input=_input(world, contactEmail=colleague.email))
+    assert other["createSurveyInvitation"]["userErrors"] == []
+    anonymous = await data_of(session, world.staff, CREATE, input=_input(world))
+    assert anonymous["createSurveyInvitation"]["userErrors"] == []
+
+
+async def test_the_cap_lets_a_contact_be_invited_again_once_it_has_passed(session: AsyncSession, world: World) -> None:
+    long_ago = datetime.now(UTC) - timedelta(days=15)
+    await make_invitation(session, client=world.alpha, contact_id=world.alpha_person.id, sent_at=long_ago,
+                          expires_at=long_ago + timedelta(days=14))
+    payload = await data_of(session, world.staff, CREATE, input=_input(world, contactEmail="ann@alpha.example"))
+    assert payload["createSurveyInvitation"]["userErrors"] == []
+    await make_invitation(session, client=world.alpha, contact_id=world.beta_person.id,
+                          sent_at=datetime.now(UTC) - timedelta(days=13), expires_at=datetime.now(UTC))
+    capped = await data_of(session, world.staff, CREATE, input={
+        "clientId": gid("Client", world.beta.id), "touchpoint": "KICKOFF", "contactEmail": "ben@beta.example"})
+    assert capped["createSurveyInvitation"]["userErrors"][0]["code"] == "CONFLICT"
+
+
+async def test_refused_input_stores_nothing(session: AsyncSession, world: World) -> None:
+    cases = [
+        (_input(world, ttlSeconds=3600, expiresAt="2030-01-01T00:00:00+00:00"), "ttlSeconds", "INVALID"),
+        (_input(world, ttlSeconds=60), "ttlSeconds", "INVALID"),
+        (_input(world, maxUses=0), "maxUses", "INVALID"),
+        (_input(world, contactEmail="ben@beta.example"), "contactEmail", "NOT_FOUND"),
+        (_input(world, projectId=gid("Project", world.beta_project.id)), "projectId", "NOT_FOUND"),
+    ]
+    for values, field, code in cases:
+        payload = (await data_of(session, world.staff, CREATE, input=values))["createSurveyInvitation"]
+        assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["input", field], code)], values
+    assert await count_rows(session, SurveyInvitation) == 0
+    assert await count_rows(session, AuditEvent) == 0
+
+
+async def test_invitations_are_for_pmo_staff_only(session: AsyncSession, world: World) -> None:
+    invitation = await make_invitation(session, client=world.alpha, contact_id=world.alpha_person.id)
+    refused = await data_of(session, world.alpha_contact, CREATE, input=_input(world))
+    assert refused["createSurveyInvitation"]["userErrors"][0]["code"] == "FORBIDDEN"
+    assert (await data_of(session, world.alpha_contact, LIST))["surveyInvitations"]["totalCount"] == 0
+    query = "query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }"
+    hidden = await execute(session, world.alpha_contact, query, id=gid("SurveyInvitation", invitation.id))
+    missing = await execute(session, world.alpha_contact, query, id=gid("SurveyInvitation", 999_999))
+    assert hidden.errors is None and hidden.data == missing.data == {"node": None, "nodes": [None]}
+    seen = await data_of(session, world.staff, query, id=gid("SurveyInvitation", invitation.id))
+    assert seen["node"] == {"id": gid("SurveyInvitation", invitation.id)}
