@@ -71,10 +71,8 @@ def serve(
     """Serve the API (GraphQL at /graphql) and the local site preview at /sites/."""
     import uvicorn
 
-    from api.app import create_app
-
     config = settings()
-    uvicorn.run(create_app(config), host=host or config.host, port=port or config.port, log_level="info")
+    uvicorn.run(commands.api_app(config), host=host or config.host, port=port or config.port, log_level="info")
 
 
 @db_app.command("upgrade")
@@ -133,6 +131,13 @@ def sites_build(
     outcomes = asyncio.run(commands.build_sites(settings(), slugs=client or None, target=target, force=force, console=out))
     if any(outcome.error for outcome in outcomes):
         raise typer.Exit(1)
+
+
+@sites_app.command("status")
+@one_line_errors
+def sites_status() -> None:
+    """Show every client site: last build, queue, next scheduled rebuild."""
+    out.print(asyncio.run(commands.site_status(settings())))
 
 
 @schema_app.command("export")

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date
+import functools
+from collections import Counter
+from datetime import date, datetime
 from pathlib import Path
 
+from fastapi import FastAPI
 from rich.console import Console
+from rich.progress import MofNCompleteColumn, Progress
 from rich.table import Table
 
+from api.app import create_app
 from api.auth import service as auth_service
 from api.database import upgrade_database
 from api.demo.seed import SeedResult
 from api.demo.seed import seed_demo as load_demo_data
 from api.schema import schema
+from api.sites import service as site_service
 from api.settings import Settings
 from rapport.runtime import database, prepare_data_dir, unit_of_work
 from sitegen.pipeline import BuildOutcome
 from sitegen.pipeline import build_sites as run_builds
+from sitegen.worker import run_build_worker, run_scheduler
 
 
 def upgrade(settings: Settings) -> None:
@@ -51,9 +58,13 @@ async def build_sites(
     """Build and publish sites with a progress bar and a summary table."""
     console = console or Console(quiet=True)
     async with database(settings) as session_factory:
-        with console.status("building sites") as status:
+        async with session_factory() as session:
+            total = len(await site_service.client_sites(session, slugs=slugs))
+        with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=console, transient=True) as bar:
+            task = bar.add_task("building sites", total=total)
+
             def done(outcome: BuildOutcome) -> None:
-                status.update(f"built {outcome.slug}: {outcome.state.value.lower()}")
+                bar.update(task, advance=1, description=f"{outcome.slug}: {outcome.state.value.lower()}")
 
             outcomes = await run_builds(session_factory, settings=settings, slugs=slugs, target=target, force=force,
                                         on_done=done)
@@ -62,13 +73,49 @@ async def build_sites(
 
 
 def outcome_table(outcomes: list[BuildOutcome]) -> Table:
-    """A summary of a batch of builds."""
-    table = Table(title="Site builds")
-    for column in ("client", "state", "files", "bytes", "error"):
-        table.add_column(column)
+    """A summary of a batch of builds: one row per client and a totals line."""
+    table = Table(title="Site builds", show_footer=True)
+    states = Counter(outcome.state.value for outcome in outcomes)
+    totals = ", ".join(f"{count} {state.lower()}" for state, count in sorted(states.items()))
+    table.add_column("client", footer="total")
+    table.add_column("state", footer=totals)
+    table.add_column("files", justify="right", footer=str(sum(o.files for o in outcomes)))
+    table.add_column("bytes", justify="right", footer=str(sum(o.bytes for o in outcomes)))
+    table.add_column("error")
     for outcome in outcomes:
         table.add_row(outcome.slug, outcome.state.value, str(outcome.files), str(outcome.bytes), outcome.error or "")
     return table
+
+
+async def site_status(settings: Settings) -> Table:
+    """A table of every client site: live address, last build, queue and next scheduled time."""
+    async with unit_of_work(settings) as session:
+        statuses = await site_service.site_statuses(session)
+    table = Table(title="Client sites")
+    for column in ("client", "enabled", "published", "last build", "queued", "next scheduled"):
+        table.add_column(column)
+    for entry in statuses:
+        build = entry.last_build
+        table.add_row(
+            entry.client.slug,
+            "yes" if entry.site.enabled else "no",
+            _when(entry.site.published_at),
+            f"{build.state.value} {_when(build.finished_at or build.requested_at)}" if build else "never",
+            str(entry.queued),
+            _when(entry.site.next_build_at),
+        )
+    return table
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
+
+
+def api_app(settings: Settings) -> FastAPI:
+    """The API application; in embedded mode it also schedules and carries out site builds in-process."""
+    background = [] if settings.production else [functools.partial(run_build_worker, settings=settings),
+                                                 run_scheduler]
+    return create_app(settings, background=background)
 
 
 def export_schema(path: Path) -> None:

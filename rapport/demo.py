@@ -7,7 +7,6 @@ import asyncio
 import uvicorn
 from rich.console import Console
 
-from api.app import create_app
 from api.demo.seed import DEMO_STAFF_EMAIL
 from api.settings import Settings
 from rapport import commands
@@ -39,4 +38,4 @@ def run_demo(settings: Settings, *, host: str, port: int, console: Console) -> N
                   "send it as 'Authorization: Bearer <token>'):")
     console.print(f"token: {token}", markup=False, soft_wrap=True)
     console.print("Press Ctrl-C to stop.\n")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(commands.api_app(settings), host=host, port=port, log_level="warning")

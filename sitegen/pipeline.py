@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.settings import Settings
 from api.sites import service as site_service
-from api.sites.models import BuildState, BuildTrigger
+from api.sites.models import BuildState, BuildTrigger, SiteBuild
 from sitegen.build import build_site
-from sitegen.publish import publisher_for
+from sitegen.publish import Publisher, publisher_for
 from sitegen.render import SiteOptions, render_site_project
 from sitegen.snapshot import fetch_snapshot, input_hash
 
@@ -48,31 +48,31 @@ async def build_sites(
 ) -> list[BuildOutcome]:
     """Build and publish the sites of `slugs` (every enabled client when None), one at a time."""
     target = target or settings.resolved_publish_target
-    publisher = publisher_for(target)
+    publisher = publisher_for(target, settings)
     async with session_factory() as session:
         entries = await site_service.client_sites(session, slugs=slugs)
     outcomes = []
     for entry in entries:
         async with session_factory() as session:
-            outcome = await _build_one(session, entry.client.slug, settings=settings, target=target,
-                                       publisher=publisher, force=force, trigger=trigger)
+            build = await site_service.start_build(session, client_id=entry.client.id, trigger=trigger, target=target)
+            await session.commit()
+            outcome = await publish_build(session, build, settings=settings, publisher=publisher, force=force)
         outcomes.append(outcome)
         if on_done is not None:
             on_done(outcome)
     return outcomes
 
 
-async def _build_one(session: AsyncSession, slug: str, *, settings: Settings, target: str, publisher: Any,
-                     force: bool, trigger: BuildTrigger) -> BuildOutcome:
-    (entry,) = await site_service.client_sites(session, slugs=[slug])
-    client_id, site = entry.client.id, entry.site
-    build = await site_service.start_build(session, client_id=client_id, trigger=trigger, target=target)
-    await session.commit()
+async def publish_build(session: AsyncSession, build: SiteBuild, *, settings: Settings, publisher: Publisher,
+                        force: bool = False) -> BuildOutcome:
+    """Carry out one running build: snapshot, render, build, publish; record how it ended."""
+    entry = await site_service.client_site(session, client_id=build.client_id)
+    slug, site = entry.client.slug, entry.site
     options = SiteOptions(brand_name=site.brand_name or entry.client.name, accent_color=site.accent_color,
                           logo_url=site.logo_url)
     try:
-        snapshot = await fetch_snapshot(session, settings=settings, client_id=client_id, slug=slug)
-        digest = input_hash(snapshot, extra=f"{GENERATOR_VERSION}|{options}|{target}")
+        snapshot = await fetch_snapshot(session, settings=settings, client_id=build.client_id, slug=slug)
+        digest = input_hash(snapshot, extra=f"{GENERATOR_VERSION}|{options}|{build.target}")
         if not force and site.published_input_hash == digest and site.published_key == site.site_key:
             site_service.finish_build(build, state=BuildState.UNCHANGED, input_hash=digest)
             await session.commit()
@@ -82,18 +82,21 @@ async def _build_one(session: AsyncSession, slug: str, *, settings: Settings, ta
             render_site_project(snapshot, project_dir=project_dir, options=options)
             build_site(project_dir=project_dir, site_dir=site_dir, build_epoch=_build_epoch(snapshot))
             result = publisher.publish(site_dir, entry.site_path)
+        if site.published_key and site.published_key != site.site_key:
+            publisher.remove(f"{slug}-{site.published_key}")  # the key was rotated: the old address goes
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the build and the old site stays
         logger.exception("site build for %s failed", slug)
         await session.rollback()
         site_service.finish_build(build, state=BuildState.FAILED, error=f"{type(exc).__name__}: {exc}")
         await session.commit()
         return BuildOutcome(slug=slug, state=BuildState.FAILED, site_path=entry.site_path, error=str(exc))
-    site_service.finish_build(build, state=BuildState.PUBLISHED, input_hash=digest, files_uploaded=result.files,
-                              bytes_uploaded=result.bytes)
+    site_service.finish_build(build, state=BuildState.PUBLISHED, input_hash=digest, files_uploaded=result.uploaded,
+                              files_deleted=result.deleted, files_unchanged=result.unchanged,
+                              bytes_uploaded=result.bytes_uploaded)
     site_service.mark_published(site, input_hash=digest)
     await session.commit()
-    return BuildOutcome(slug=slug, state=BuildState.PUBLISHED, site_path=entry.site_path, files=result.files,
-                        bytes=result.bytes)
+    return BuildOutcome(slug=slug, state=BuildState.PUBLISHED, site_path=entry.site_path, files=result.uploaded,
+                        bytes=result.bytes_uploaded)
 
 
 def _build_epoch(snapshot: dict[str, Any]) -> int:

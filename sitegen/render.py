@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 from markupsafe import Markup
 
 import portal_theme
+from api.kit.errors import Validator
+from api.sites.branding import check_branding
 
 HEALTH_MARKERS = {"GREEN": "●", "AMBER": "▲", "RED": "■"}
 STATUS_LABELS = {
@@ -46,7 +47,6 @@ OPEN_STATUSES = frozenset(status for status, _ in CARD_GROUPS)
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
 
-_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _UNSAFE_PAGE_CHARS = re.compile(r"[^a-z0-9_-]+")
 
 
@@ -60,12 +60,10 @@ class SiteOptions:
     site_url: str | None = None
 
     def __post_init__(self) -> None:
-        if not _HEX_COLOUR.fullmatch(self.accent_color):
-            raise ValueError(f"accent_color must look like #1f5f8b, got {self.accent_color!r}")
-        if _contrast_with_white(self.accent_color) < 4.5:
-            raise ValueError(f"accent_color {self.accent_color} has less than 4.5:1 contrast with white")
-        if self.logo_url is not None and not _is_local_asset(self.logo_url):
-            raise ValueError("logo_url must be a site-relative path or a data:image URI")
+        validator = Validator()
+        check_branding(validator, accent_color=self.accent_color, logo_url=self.logo_url)
+        if validator.problems:
+            raise ValueError(validator.problems[0].message)
 
 
 @dataclass(frozen=True)
@@ -301,20 +299,6 @@ def _date(value: str | None) -> Markup:
     return Markup('<time datetime="{}">{} {} {}</time>').format(
         day.isoformat(), day.day, MONTHS[day.month - 1], day.year
     )
-
-
-def _contrast_with_white(colour: str) -> float:
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return 1.05 / (luminance + 0.05)
-
-
-def _is_local_asset(url: str) -> bool:
-    parts = urlsplit(url)
-    if parts.scheme:
-        return parts.scheme == "data" and parts.path.startswith("image/")
-    return not parts.netloc and not url.startswith(("/", "\\"))
 
 
 def _write(path: Path, text: str) -> None:

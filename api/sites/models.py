@@ -47,6 +47,7 @@ class Site(Base):
     published_key: Mapped[str | None] = mapped_column(String(64))
     published_input_hash: Mapped[str | None] = mapped_column(String(64))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_build_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

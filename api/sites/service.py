@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import secrets
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.audit import service as audit_service
+from api.auth.permissions import require_pmo_staff
+from api.auth.principal import Principal
+from api.auth.scoping import scoped
 from api.kit.columns import utcnow
-from api.kit.errors import NotFound
+from api.kit.errors import NotFound, Validator
+from api.kit.pagination import Page, PageRequest, paginate
 from api.organizations.models import Organization, OrganizationKind
 from api.sites.models import BuildState, BuildTrigger, Site, SiteBuild
+from api.sites.branding import check_branding
+from api.sites.schedule import check_schedule, next_due
+
+FINISHED = frozenset({BuildState.PUBLISHED, BuildState.UNCHANGED, BuildState.FAILED})
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,16 @@ async def client_sites(session: AsyncSession, *, slugs: list[str] | None = None)
     return found
 
 
+async def client_site(session: AsyncSession, *, client_id: int) -> ClientSite:
+    """One client with its site settings, or NotFound."""
+    row = (await session.execute(
+        select(Organization, Site).join(Site, Site.client_id == Organization.id).where(Organization.id == client_id)
+    )).first()
+    if row is None:
+        raise NotFound("no such client site", field="client")
+    return ClientSite(client=row[0], site=row[1])
+
+
 async def start_build(session: AsyncSession, *, client_id: int, trigger: BuildTrigger, target: str, reason: str = "") -> SiteBuild:
     """Record a build as running now."""
     now = utcnow()
@@ -67,6 +91,8 @@ def finish_build(
     state: BuildState,
     input_hash: str | None = None,
     files_uploaded: int = 0,
+    files_deleted: int = 0,
+    files_unchanged: int = 0,
     bytes_uploaded: int = 0,
     error: str | None = None,
 ) -> None:
@@ -75,6 +101,8 @@ def finish_build(
     build.finished_at = utcnow()
     build.input_hash = input_hash
     build.files_uploaded = files_uploaded
+    build.files_deleted = files_deleted
+    build.files_unchanged = files_unchanged
     build.bytes_uploaded = bytes_uploaded
     build.error = error
 
@@ -84,3 +112,205 @@ def mark_published(site: Site, *, input_hash: str) -> None:
     site.published_input_hash = input_hash
     site.published_key = site.site_key
     site.published_at = utcnow()
+
+
+async def request_build(session: AsyncSession, *, principal: Principal, client_id: int, reason: str = "",
+                        trigger: BuildTrigger = BuildTrigger.MANUAL) -> SiteBuild:
+    """Queue a build of a client's site; a request while one is queued joins that one."""
+    require_pmo_staff(principal)
+    validator = Validator()
+    validator.check(len(reason) <= 500, "reason", "reason must be at most 500 characters")
+    validator.raise_if_any()
+    site = await session.scalar(scoped(select(Site), Site, principal).where(Site.client_id == client_id))
+    if site is None:
+        raise NotFound("no such client", field="clientId")
+    queued = await queue_build(session, client_id=client_id, trigger=trigger, reason=reason.strip(),
+                               requested_by_id=principal.user_id)
+    await audit_service.record(session, principal=principal, action="site.build_requested", object_type="SiteBuild",
+                               object_id=queued.id, organization_id=client_id, details={"reason": reason.strip()})
+    return queued
+
+
+async def queue_build(session: AsyncSession, *, client_id: int, trigger: BuildTrigger, reason: str = "",
+                      requested_by_id: int | None = None) -> SiteBuild:
+    """The client's queued build, created if none is waiting (so concurrent requests share one build)."""
+    queued = await session.scalar(
+        select(SiteBuild).where(SiteBuild.client_id == client_id, SiteBuild.state == BuildState.QUEUED)
+        .order_by(SiteBuild.id).limit(1).execution_options(tenant_backstop=False)
+    )
+    if queued is None:
+        queued = SiteBuild(client_id=client_id, trigger=trigger, state=BuildState.QUEUED, reason=reason,
+                           requested_by_id=requested_by_id, requested_at=utcnow())
+        session.add(queued)
+        await session.flush()
+    return queued
+
+
+async def client_data_changed(session: AsyncSession, *, client_id: int, reason: str) -> SiteBuild | None:
+    """Queue an event rebuild of the client's site, when it has an enabled one, after a change its people see."""
+    enabled = await session.scalar(
+        select(Site.id).where(Site.client_id == client_id, Site.enabled.is_(True))
+        .execution_options(tenant_backstop=False)
+    )
+    if enabled is None:
+        return None
+    return await queue_build(session, client_id=client_id, trigger=BuildTrigger.EVENT, reason=reason)
+
+
+async def queue_scheduled_builds(session: AsyncSession, *, now: datetime) -> list[SiteBuild]:
+    """Queue a build for every enabled site whose scheduled time has come, and set its next time."""
+    sites = await session.scalars(
+        select(Site).where(Site.enabled.is_(True), or_(Site.next_build_at.is_(None), Site.next_build_at <= now))
+        .order_by(Site.id)
+    )
+    queued = []
+    for site in list(sites):
+        if site.next_build_at is not None:
+            queued.append(await queue_build(session, client_id=site.client_id, trigger=BuildTrigger.SCHEDULE,
+                                            reason="scheduled rebuild"))
+        site.next_build_at = next_due(site.schedule, site.time_zone, after=now)
+    await session.flush()
+    return queued
+
+
+async def claim_next_build(session: AsyncSession) -> SiteBuild | None:
+    """Take the oldest queued build whose client has no build running; None when there is nothing to do."""
+    running = select(SiteBuild.client_id).where(SiteBuild.state == BuildState.RUNNING)
+    candidates = await session.scalars(
+        select(SiteBuild.id).where(SiteBuild.state == BuildState.QUEUED, SiteBuild.client_id.not_in(running))
+        .order_by(SiteBuild.requested_at, SiteBuild.id).limit(5)
+    )
+    for build_id in list(candidates):
+        claimed = await session.execute(
+            update(SiteBuild).where(SiteBuild.id == build_id, SiteBuild.state == BuildState.QUEUED)
+            .values(state=BuildState.RUNNING, started_at=utcnow(), attempts=SiteBuild.attempts + 1)
+        )
+        if claimed.rowcount == 1:
+            return await session.get(SiteBuild, build_id, populate_existing=True)
+    return None
+
+
+async def list_builds(session: AsyncSession, *, principal: Principal, page: PageRequest,
+                      client_id: int | None = None) -> Page[SiteBuild]:
+    """Site builds the principal may see, oldest first."""
+    statement = scoped(select(SiteBuild), SiteBuild, principal)
+    if client_id is not None:
+        statement = statement.where(SiteBuild.client_id == client_id)
+    return await paginate(session, statement, key=[SiteBuild.id], page=page)
+
+
+async def builds_by_ids(session: AsyncSession, *, principal: Principal, ids: Sequence[int]) -> list[SiteBuild | None]:
+    """Builds for `ids` in order; None where missing or not visible."""
+    rows = await session.scalars(scoped(select(SiteBuild), SiteBuild, principal).where(SiteBuild.id.in_(ids)))
+    found = {build.id: build for build in rows}
+    return [found.get(build_id) for build_id in ids]
+
+
+async def sites_by_client_ids(session: AsyncSession, *, principal: Principal,
+                              client_ids: Sequence[int]) -> list[Site | None]:
+    """Each client's site settings, in order; None where not visible."""
+    rows = await session.scalars(scoped(select(Site), Site, principal).where(Site.client_id.in_(client_ids)))
+    found = {site.client_id: site for site in rows}
+    return [found.get(client_id) for client_id in client_ids]
+
+
+async def watch_build(session: AsyncSession, *, principal: Principal, build_id: int,
+                      poll_seconds: float = 0.5) -> AsyncIterator[SiteBuild]:
+    """The build now and at every change of its progress, until it has finished."""
+    last: tuple[object, ...] | None = None
+    while True:
+        (build,) = await builds_by_ids(session, principal=principal, ids=[build_id])
+        if build is None:
+            await session.rollback()
+            raise NotFound("no such site build", field="buildId")
+        progress = (build.state, build.started_at, build.finished_at, build.files_uploaded, build.error)
+        finished = build.state in FINISHED
+        if progress != last:
+            last = progress
+            yield build
+        # End the read before waiting: it must not hold locks, and the next poll must see new commits.
+        await session.rollback()
+        if finished:
+            return
+        await asyncio.sleep(poll_seconds)
+
+
+@dataclass(frozen=True)
+class SiteStatus:
+    """Where one client's site stands: what is live, what is queued, when it is next due."""
+
+    client: Organization
+    site: Site
+    last_build: SiteBuild | None
+    queued: int
+
+
+async def site_statuses(session: AsyncSession) -> list[SiteStatus]:
+    """Every client site with its latest build and queue depth, by client slug."""
+    latest = (
+        select(SiteBuild.client_id, func.max(SiteBuild.id).label("build_id")).group_by(SiteBuild.client_id).subquery()
+    )
+    queued = (
+        select(SiteBuild.client_id, func.count().label("waiting"))
+        .where(SiteBuild.state == BuildState.QUEUED).group_by(SiteBuild.client_id).subquery()
+    )
+    rows = await session.execute(
+        select(Organization, Site, SiteBuild, queued.c.waiting)
+        .join(Site, Site.client_id == Organization.id)
+        .outerjoin(latest, latest.c.client_id == Organization.id)
+        .outerjoin(SiteBuild, SiteBuild.id == latest.c.build_id)
+        .outerjoin(queued, queued.c.client_id == Organization.id)
+        .order_by(Organization.slug)
+    )
+    return [SiteStatus(client=c, site=s, last_build=b, queued=w or 0) for c, s, b, w in rows]
+
+
+@dataclass(frozen=True)
+class SiteChanges:
+    """Site settings to change; None leaves a setting as it is."""
+
+    enabled: bool | None = None
+    schedule: str | None = None
+    time_zone: str | None = None
+    brand_name: str | None = None
+    accent_color: str | None = None
+    logo_url: str | None = None
+
+
+async def _site_for_staff(session: AsyncSession, *, principal: Principal, client_id: int) -> Site:
+    require_pmo_staff(principal)
+    site = await session.scalar(scoped(select(Site), Site, principal).where(Site.client_id == client_id))
+    if site is None:
+        raise NotFound("no such client", field="clientId")
+    return site
+
+
+async def update_site(session: AsyncSession, *, principal: Principal, client_id: int, changes: SiteChanges) -> Site:
+    """Change a client's site settings (PMO staff); a new schedule is planned afresh."""
+    site = await _site_for_staff(session, principal=principal, client_id=client_id)
+    validator = Validator()
+    check_schedule(validator, schedule=changes.schedule, time_zone=changes.time_zone)
+    check_branding(validator, accent_color=changes.accent_color, logo_url=changes.logo_url)
+    if changes.brand_name is not None:
+        validator.check(len(changes.brand_name.strip()) <= 200, "brandName", "brand name must be at most 200 characters")
+    validator.raise_if_any()
+    changed = {name: value for name, value in vars(changes).items() if value is not None}
+    for name, value in changed.items():
+        setattr(site, name, value.strip() if isinstance(value, str) else value)
+    if "schedule" in changed or "time_zone" in changed:
+        site.next_build_at = None
+    await session.flush()
+    await audit_service.record(session, principal=principal, action="site.update", object_type="Site",
+                               object_id=site.id, organization_id=client_id, details=changed)
+    return site
+
+
+async def rotate_site_key(session: AsyncSession, *, principal: Principal, client_id: int) -> SiteBuild:
+    """Give a client's site a new secret address; the next build publishes there and removes the old copy."""
+    site = await _site_for_staff(session, principal=principal, client_id=client_id)
+    site.site_key = secrets.token_hex(16)
+    build = await queue_build(session, client_id=client_id, trigger=BuildTrigger.MANUAL, reason="site key rotated",
+                              requested_by_id=principal.user_id)
+    await audit_service.record(session, principal=principal, action="site.key_rotated", object_type="Site",
+                               object_id=site.id, organization_id=client_id)
+    return build

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from typer.testing import CliRunner
 
+from api.kit.database import create_engine, create_session_factory
 from rapport.cli import app
+from tests.fixtures.factories import make_client, make_project
 
 runner = CliRunner()
 
@@ -58,3 +62,26 @@ def test_production_mode_without_secrets_refuses_to_start(monkeypatch: pytest.Mo
         assert "production mode needs RAPPORT_JWT_SECRET" in _one_line_error(["serve"])
     finally:
         get_settings.cache_clear()
+
+
+
+async def _one_client(database_url: str) -> None:
+    engine = create_engine(database_url)
+    async with create_session_factory(engine)() as session:
+        client = await make_client(session, slug="harbor", name="Harbor Authority")
+        await make_project(session, client=client, name="Berth Scheduling")
+        await session.commit()
+    await engine.dispose()
+
+
+def test_sites_build_prints_a_summary_and_sites_status_lists_the_result(cli_env: dict[str, str]) -> None:
+    asyncio.run(_one_client(cli_env["RAPPORT_DATABASE_URL"]))
+
+    built = runner.invoke(app, ["sites", "build", "--all"])
+    assert built.exit_code == 0, built.output
+    assert "harbor" in built.stdout and "PUBLISHED" in built.stdout and "1 published" in built.stdout
+    again = runner.invoke(app, ["sites", "build", "--client", "harbor"])
+    assert again.exit_code == 0 and "UNCHANGED" in again.stdout
+
+    status = runner.invoke(app, ["sites", "status"])
+    assert status.exit_code == 0 and "harbor" in status.stdout and "UNCHANGED" in status.stdout

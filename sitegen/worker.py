@@ -1,0 +1,53 @@
+"""Build workers: take queued site builds one at a time and carry them out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.kit.columns import utcnow
+from api.settings import Settings
+from api.sites import service as site_service
+from sitegen.pipeline import BuildOutcome, publish_build
+from sitegen.publish import publisher_for
+
+logger = logging.getLogger("rapport.sitegen")
+
+
+async def run_next_build(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings) -> BuildOutcome | None:
+    """Claim the oldest queued build and carry it out; None when nothing is queued."""
+    async with session_factory() as session:
+        build = await site_service.claim_next_build(session)
+        if build is None:
+            await session.rollback()
+            return None
+        build.target = settings.resolved_publish_target
+        await session.commit()
+        return await publish_build(session, build, settings=settings, publisher=publisher_for(build.target, settings))
+
+
+async def run_build_worker(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings,
+                           poll_seconds: float = 1.0) -> None:
+    """Work through queued builds until cancelled, polling when the queue is empty."""
+    while True:
+        try:
+            outcome = await run_next_build(session_factory, settings=settings)
+        except Exception:  # noqa: BLE001 - a worker outlives one bad build; the build records its own failure
+            logger.exception("site build worker iteration failed")
+            outcome = None
+        if outcome is None:
+            await asyncio.sleep(poll_seconds)
+
+
+async def run_scheduler(session_factory: async_sessionmaker[AsyncSession], *, poll_seconds: float = 30.0) -> None:
+    """Queue each site's scheduled rebuild when it comes due, until cancelled."""
+    while True:
+        try:
+            async with session_factory() as session:
+                await site_service.queue_scheduled_builds(session, now=utcnow())
+                await session.commit()
+        except Exception:  # noqa: BLE001 - a failed pass is logged and retried at the next poll
+            logger.exception("site build scheduler pass failed")
+        await asyncio.sleep(poll_seconds)
