@@ -11,10 +11,14 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from api.auth.backstop import bind_principal
+from api.auth.loaders import ApiTokenLoaders
 from api.auth.principal import Principal
 from api.clients.loaders import ClientLoaders
+from api.feedback.loaders import FeedbackLoaders
 from api.kit.pagination import Page
 from api.projects.loaders import ProjectLoaders
+from api.reports.loaders import ReportLoaders
+from api.sites.loaders import SiteLoaders
 from api.settings import Settings
 
 
@@ -30,14 +34,37 @@ class Context(BaseContext):
         session.info["request_id"] = request_id
         bind_principal(session, principal)
         self._page_loaders: dict[Hashable, DataLoader[Any, Page[Any]]] = {}
+        self.connection_params: dict[str, Any] = {}
+
+    @cached_property
+    def api_tokens(self) -> ApiTokenLoaders:
+        return ApiTokenLoaders(session=self.session, principal=self.principal)
 
     @cached_property
     def clients(self) -> ClientLoaders:
         return ClientLoaders(session=self.session, principal=self.principal)
 
     @cached_property
+    def feedback(self) -> FeedbackLoaders:
+        return FeedbackLoaders(session=self.session, principal=self.principal,
+                               minimum_sample=self.settings.cx_minimum_sample)
+
+    @cached_property
     def projects(self) -> ProjectLoaders:
         return ProjectLoaders(session=self.session, principal=self.principal)
+
+    @cached_property
+    def reports(self) -> ReportLoaders:
+        return ReportLoaders(session=self.session, principal=self.principal)
+
+    @cached_property
+    def sites(self) -> SiteLoaders:
+        return SiteLoaders(session=self.session, principal=self.principal)
+
+    def act_as(self, principal: Principal) -> None:
+        """Switch to `principal` (a WebSocket authenticates after its context exists)."""
+        self.principal = principal
+        bind_principal(self.session, principal)
 
     def page_loader(
         self, name: str, arguments: Hashable, batch: Callable[[Sequence[Any]], Awaitable[list[Page[Any]]]]

@@ -7,8 +7,12 @@ from collections.abc import Iterator
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.relay.types import GlobalIDValueError, InvalidGlobalIDError
 
-from api.kit.errors import DomainError
+from api.kit.errors import DomainError, InvalidInput
+
+# Apollo's convention, which clients and tools read as "the request was wrong", beside our own code.
+CALLERS_FAULT = {"classification": "BAD_USER_INPUT"}
 
 logger = logging.getLogger("rapport.api")
 
@@ -40,15 +44,24 @@ class ErrorPolicy(SchemaExtension):
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
-    return error.original_error is not None and not isinstance(error.original_error, DomainError)
+    return error.original_error is not None and not isinstance(_as_domain_error(error.original_error), DomainError)
+
+
+def _as_domain_error(original: Exception) -> Exception:
+    if isinstance(original, GlobalIDValueError | InvalidGlobalIDError):
+        return InvalidInput("an argument is not a valid id of this API")
+    return original
 
 
 def _render(error: GraphQLError, request_id: str) -> GraphQLError:
     original = error.original_error
     if original is None:
+        if error.extensions and error.extensions.get("code") and "classification" not in error.extensions:
+            error.extensions = {**error.extensions, **CALLERS_FAULT}  # refused before execution: a limit or rule
         return error
+    original = _as_domain_error(original)
     if isinstance(original, DomainError):
-        extensions = {"code": original.code, **({"field": original.field} if original.field else {})}
+        extensions = {"code": original.code, **({"field": original.field} if original.field else {}), **CALLERS_FAULT}
         return GraphQLError(original.message, nodes=error.nodes, path=error.path, extensions=extensions)
     logger.error("unexpected error in GraphQL operation (request %s)", request_id, exc_info=original)
     return GraphQLError(

@@ -4,21 +4,31 @@ from __future__ import annotations
 
 import strawberry
 from strawberry import relay
-from strawberry.extensions import QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
+from api.auth.extensions import ScopeGuard
+from api.auth.mutations import AuthMutations
 from api.auth.queries import AuthQueries
 from api.clients.mutations import ClientMutations
 from api.clients.queries import ClientQueries
 from api.extensions import ErrorPolicy, UnitOfWork
+from api.feedback.mutations import FeedbackMutations
+from api.feedback.queries import FeedbackQueries
 from api.kit.nodes import resolve_node, resolve_nodes
+from api.limits import extensions as limits
+from api.projects.mutations import ProjectMutations
 from api.projects.queries import ProjectQueries
+from api.reports.mutations import ReportMutations
+from api.reports.queries import ReportQueries
+from api.sites.mutations import SiteMutations
+from api.sites.queries import SiteQueries
+from api.sites.subscriptions import SiteSubscriptions
 from api.settings import Settings
 
 
 @strawberry.type
-class Query(AuthQueries, ClientQueries, ProjectQueries):
+class Query(AuthQueries, ClientQueries, ProjectQueries, SiteQueries, ReportQueries, FeedbackQueries):
     @strawberry.field(description="Any object by its global id, or null when it does not exist or is not visible.")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         return await resolve_node(info, id)
@@ -29,18 +39,24 @@ class Query(AuthQueries, ClientQueries, ProjectQueries):
 
 
 @strawberry.type
-class Mutation(ClientMutations):
+class Mutation(ClientMutations, SiteMutations, ReportMutations, AuthMutations, ProjectMutations, FeedbackMutations):
     """Every mutation, gathered from the domains."""
 
 
+@strawberry.type
+class Subscription(SiteSubscriptions):
+    """Every subscription, gathered from the domains."""
+
+
 def create_schema(settings: Settings | None = None) -> strawberry.Schema:
-    """The schema with its limits and policies configured for `settings`."""
-    production = settings.production if settings else False
+    """The schema with its limits and policies configured for `settings` (the defaults when None)."""
+    settings = settings or Settings.model_construct()  # the defaults, without reading the environment at import
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        config=StrawberryConfig(relay_max_results=100, disable_field_suggestions=production),
-        extensions=[ErrorPolicy, UnitOfWork, lambda: QueryDepthLimiter(max_depth=15)],
+        subscription=Subscription,
+        config=StrawberryConfig(relay_max_results=100, **limits.config_options(settings)),
+        extensions=[ErrorPolicy, UnitOfWork, ScopeGuard, *limits.schema_extensions(settings)],
     )
 
 

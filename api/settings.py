@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EMBEDDED_JWT_SECRET = "rapport-embedded-mode-secret-not-for-production-use"
@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     publish_target: str | None = None
     public_url: str = "http://127.0.0.1:8000"
+    sites_base_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
 
@@ -34,13 +35,47 @@ class Settings(BaseSettings):
     jwt_audience: str = "rapport-api"
     jwt_leeway_seconds: int = 30
     access_token_ttl_seconds: int = 8 * 3600
+    jwt_algorithm: Literal["HS256", "RS256", "ES256"] = "HS256"
+    jwt_signing_key: SecretStr | None = None
+    jwt_signing_kid: str = "rapport-1"
+    jwt_verification_keys: dict[str, str] = {}
+    api_token_max_ttl_seconds: int = Field(default=366 * 24 * 3600, ge=3600)
+    oidc_jwks_url: str | None = None
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_token_type: str = "at+jwt"
 
     graphiql: bool | None = None
+    introspection: bool | None = None
+
+    graphql_max_depth: int = Field(default=15, ge=1)
+    graphql_max_aliases: int = Field(default=15, ge=0)
+    graphql_max_tokens: int = Field(default=2000, ge=1)
+    graphql_max_batch_operations: int = Field(default=10, ge=1)
+    graphql_max_nodes: int = Field(default=50_000, ge=1)
+    graphql_parser_cache_size: int = Field(default=128, ge=1)
+    graphql_validation_cache_size: int = Field(default=128, ge=1)
+    rate_limit_points_per_minute: int = Field(default=5000, ge=1)
 
     s3_endpoint_url: str | None = None
     s3_region: str = "us-east-1"
     s3_access_key_id: str | None = None
     s3_secret_access_key: SecretStr | None = None
+    publish_max_delete_share: float = Field(default=0.5, ge=0, le=1)
+
+    cx_minimum_sample: int = Field(default=5, ge=1)
+    survey_frequency_cap_days: int = Field(default=14, ge=0)
+    survey_link_ttl_days: int = Field(default=14, ge=1, le=90)
+    pain_point_tags: list[str] = [
+        "reporting-delays",
+        "unclear-scope",
+        "slow-response",
+        "invoice-accuracy",
+        "staff-turnover",
+        "meeting-overload",
+        "documentation-quality",
+        "communication-gaps",
+    ]
 
     @property
     def production(self) -> bool:
@@ -59,17 +94,36 @@ class Settings(BaseSettings):
         return (self.data_dir / "sites").resolve().as_uri()
 
     @property
+    def resolved_sites_base_url(self) -> str:
+        """Where readers reach the published sites (the CDN in production, the API's preview otherwise)."""
+        return self.sites_base_url or f"{self.public_url.rstrip('/')}/sites"
+
+    @property
     def graphiql_enabled(self) -> bool:
         return (not self.production) if self.graphiql is None else self.graphiql
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return (not self.production) if self.introspection is None else self.introspection
 
     def check_mode(self) -> None:
         """Refuse a production configuration that still leans on embedded defaults."""
         if not self.production:
             return
-        if self.jwt_secret.get_secret_value() == EMBEDDED_JWT_SECRET:
-            raise SettingsError("production mode needs RAPPORT_JWT_SECRET (the embedded secret is refused)")
-        if len(self.jwt_secret.get_secret_value()) < 32:
-            raise SettingsError("production mode needs a RAPPORT_JWT_SECRET of at least 32 characters")
+        if self.jwt_algorithm == "HS256":
+            if self.jwt_secret.get_secret_value() == EMBEDDED_JWT_SECRET:
+                raise SettingsError("production mode needs RAPPORT_JWT_SECRET (the embedded secret is refused)")
+            if len(self.jwt_secret.get_secret_value()) < 32:
+                raise SettingsError("production mode needs a RAPPORT_JWT_SECRET of at least 32 characters")
+        elif self.jwt_signing_key is None:
+            raise SettingsError(f"production mode needs RAPPORT_JWT_SIGNING_KEY (a PEM private key for {self.jwt_algorithm})")
+        if self.oidc_jwks_url:
+            if not (self.oidc_issuer and self.oidc_audience):
+                raise SettingsError("production mode needs RAPPORT_OIDC_ISSUER and RAPPORT_OIDC_AUDIENCE with RAPPORT_OIDC_JWKS_URL")
+            if self.oidc_issuer == self.jwt_issuer:
+                raise SettingsError("production mode needs a RAPPORT_OIDC_ISSUER other than RAPPORT_JWT_ISSUER")
+            if not self.oidc_jwks_url.startswith("https://"):
+                raise SettingsError("production mode needs an https:// RAPPORT_OIDC_JWKS_URL")
         if not self.database_url:
             raise SettingsError("production mode needs RAPPORT_DATABASE_URL")
         if not self.publish_target:

@@ -9,11 +9,13 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.feedback.summary_types import client_cx_summary
 from api.kit.connections import Connection
 from api.kit.pagination import Page, PageRequest
 from api.organizations import models
 from api.projects import service as project_service
 from api.projects.types import Health, Project, ProjectStatus
+from api.sites.types import Site
 
 ClientSector = strawberry.enum(models.ClientSector, name="ClientSector")
 
@@ -47,6 +49,15 @@ class Client(relay.Node):
 
         page = await context.page_loader("Client.projects", (request, status, health), batch).load(self.id)
         return Connection.from_page(page, Project.from_model)
+
+    @strawberry.field(description="The client's microsite, for PMO staff and the client's own people.")
+    async def site(self, info: Info) -> Site | None:
+        row = await info.context.sites.by_client_id.load(self.id)
+        if row is None:
+            return None
+        return Site.from_model(row, client_slug=self.slug, base_url=info.context.settings.resolved_sites_base_url)
+
+    cx_summary = strawberry.field(resolver=client_cx_summary, description="This client's CX metrics over a window.")
 
     @classmethod
     def from_model(cls, client: models.Organization) -> Client:

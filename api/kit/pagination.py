@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, TypeDecorator, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
@@ -38,6 +38,9 @@ class PageRequest:
         size, name = (self.first, "first") if self.first is not None else (self.last, "last")
         if not 1 <= size <= MAX_PAGE_SIZE:
             raise InvalidInput(f"`{name}` must be between 1 and {MAX_PAGE_SIZE}", field=name)
+        for name, cursor in (("after", self.after), ("before", self.before)):
+            if cursor is not None:
+                cursor_values(cursor, field=name)
 
     @property
     def size(self) -> int:
@@ -69,19 +72,33 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode()
 
 
+def cursor_values(cursor: str, *, field: str) -> list[Any]:
+    """The raw values inside a cursor of any connection, or InvalidInput when it cannot be one."""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+    except (ValueError, binascii.Error, UnicodeError) as exc:
+        raise InvalidInput(f"`{field}` is not a cursor of this connection", field=field) from exc
+    if not isinstance(raw, list) or not raw or not all(isinstance(v, str | int | float) for v in raw):
+        raise InvalidInput(f"`{field}` is not a cursor of this connection", field=field)
+    return raw
+
+
 def decode_cursor(cursor: str, key: Sequence[InstrumentedAttribute[Any]], *, field: str) -> list[Any]:
     """The sort-key values behind `cursor`, typed like the key columns."""
+    raw = cursor_values(cursor, field=field)
     try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if not isinstance(raw, list) or len(raw) != len(key):
+        if len(raw) != len(key):
             raise ValueError("wrong shape")
         return [_typed(value, column) for value, column in zip(raw, key, strict=True)]
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+    except (ValueError, TypeError) as exc:
         raise InvalidInput(f"`{field}` is not a cursor of this connection", field=field) from exc
 
 
 def _typed(value: Any, column: InstrumentedAttribute[Any]) -> Any:
-    python_type = column.type.python_type
+    column_type = column.type
+    if isinstance(column_type, TypeDecorator):  # such as UTCDateTime, whose own python_type is `object`
+        column_type = column_type.impl_instance
+    python_type = column_type.python_type
     if python_type is datetime:
         return datetime.fromisoformat(value)
     if python_type is date:
@@ -91,17 +108,21 @@ def _typed(value: Any, column: InstrumentedAttribute[Any]) -> Any:
     return value
 
 
-def _keyset_window(statement: Select[Any], key: Sequence[InstrumentedAttribute[Any]], page: PageRequest) -> Select[Any]:
+def _keyset_window(statement: Select[Any], key: Sequence[InstrumentedAttribute[Any]], page: PageRequest,
+                   descending: bool) -> Select[Any]:
     key_tuple = tuple_(*key)
     if page.after is not None:
-        statement = statement.where(key_tuple > tuple_(*decode_cursor(page.after, key, field="after")))
+        after = tuple_(*decode_cursor(page.after, key, field="after"))
+        statement = statement.where(key_tuple < after if descending else key_tuple > after)
     if page.before is not None:
-        statement = statement.where(key_tuple < tuple_(*decode_cursor(page.before, key, field="before")))
+        before = tuple_(*decode_cursor(page.before, key, field="before"))
+        statement = statement.where(key_tuple > before if descending else key_tuple < before)
     return statement
 
 
-def _order(key: Sequence[InstrumentedAttribute[Any]], page: PageRequest) -> list[ColumnElement[Any]]:
-    return list(key) if page.forward else [column.desc() for column in key]
+def _order(key: Sequence[Any], page: PageRequest, descending: bool) -> list[ColumnElement[Any]]:
+    # A backward page reads the list from its far end, then _page restores the list's own order.
+    return list(key) if page.forward != descending else [column.desc() for column in key]
 
 
 def _page(rows: list[Any], key: Sequence[InstrumentedAttribute[Any]], page: PageRequest,
@@ -125,13 +146,15 @@ async def paginate(
     *,
     key: Sequence[InstrumentedAttribute[Any]],
     page: PageRequest,
+    descending: bool = False,
 ) -> Page[Any]:
-    """Run `statement` (one entity per row) for one keyset page ordered by `key` ascending."""
+    """Run `statement` (one entity per row) for one keyset page ordered by `key`, ascending unless `descending`."""
 
     async def count() -> int:
         return await session.scalar(select(func.count()).select_from(statement.subquery())) or 0
 
-    windowed = _keyset_window(statement, key, page).order_by(*_order(key, page)).limit(page.size + 1)
+    windowed = _keyset_window(statement, key, page, descending).order_by(*_order(key, page, descending))
+    windowed = windowed.limit(page.size + 1)
     rows = list((await session.scalars(windowed)).all())
     return _page(rows, key, page, count)
 
@@ -145,19 +168,21 @@ async def paginate_children(
     parent_ids: Sequence[Any],
     key: Sequence[InstrumentedAttribute[Any]],
     page: PageRequest,
+    descending: bool = False,
 ) -> list[Page[Any]]:
     """One keyset page per parent in a single query (a window per parent), in `parent_ids` order.
 
     Counting is one grouped query for every parent of the batch, run the first time any page is asked.
     """
     scoped = statement.where(parent.in_(parent_ids))
-    position = func.row_number().over(partition_by=parent, order_by=_order(key, page)).label("rapport_position")
-    ranked = _keyset_window(scoped, key, page).add_columns(position).subquery()
+    order = _order(key, page, descending)
+    position = func.row_number().over(partition_by=parent, order_by=order).label("rapport_position")
+    ranked = _keyset_window(scoped, key, page, descending).add_columns(position).subquery()
     row = aliased(entity, ranked)
     ordered = [getattr(row, column.key) for column in key]
     result = await session.scalars(
         select(row).where(ranked.c.rapport_position <= page.size + 1).order_by(
-            getattr(row, parent.key), *(ordered if page.forward else [column.desc() for column in ordered])
+            getattr(row, parent.key), *_order(ordered, page, descending)
         )
     )
     by_parent: dict[Any, list[Any]] = {parent_id: [] for parent_id in parent_ids}
