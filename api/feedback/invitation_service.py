@@ -16,7 +16,7 @@ from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.auth.tokens import sign_token
 from api.feedback.models import InvitationTrigger, SurveyInvitation, Touchpoint
-from api.feedback.references import client_person, subject_of
+from api.feedback.references import client_person, narrowed, subject_of
 from api.kit.columns import utcnow
 from api.kit.errors import Conflict, Validator
 from api.kit.pagination import Page, PageRequest, paginate
@@ -39,13 +39,8 @@ async def list_invitations(
     touchpoint: Touchpoint | None = None,
 ) -> Page[SurveyInvitation]:
     """Survey invitations the principal may see (PMO staff only), newest first, with optional filters."""
-    statement = _visible(principal)
-    if client_id is not None:
-        statement = statement.where(SurveyInvitation.client_id == client_id)
-    if project_id is not None:
-        statement = statement.where(SurveyInvitation.project_id == project_id)
-    if touchpoint is not None:
-        statement = statement.where(SurveyInvitation.touchpoint == touchpoint)
+    statement = narrowed(_visible(principal), SurveyInvitation, client_id=client_id, project_id=project_id,
+                         touchpoint=touchpoint)
     return await paginate(session, statement, key=INVITATION_ORDER, page=page, descending=True)
 
 

@@ -15,7 +15,7 @@ from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.feedback.metrics import mystery_shop_percent
 from api.feedback.models import MysteryShop, Touchpoint
-from api.feedback.references import pmo_person, subject_of
+from api.feedback.references import narrowed, pmo_person, subject_of
 from api.kit.columns import utcnow
 from api.kit.errors import Validator
 from api.kit.pagination import Page, PageRequest, paginate
@@ -38,13 +38,8 @@ async def list_mystery_shops(
     touchpoint: Touchpoint | None = None,
 ) -> Page[MysteryShop]:
     """Mystery shops the principal may see (PMO staff only), most recent first, with optional filters."""
-    statement = _visible(principal)
-    if client_id is not None:
-        statement = statement.where(MysteryShop.client_id == client_id)
-    if project_id is not None:
-        statement = statement.where(MysteryShop.project_id == project_id)
-    if touchpoint is not None:
-        statement = statement.where(MysteryShop.touchpoint == touchpoint)
+    statement = narrowed(_visible(principal), MysteryShop, client_id=client_id, project_id=project_id,
+                         touchpoint=touchpoint)
     return await paginate(session, statement, key=MYSTERY_SHOP_ORDER, page=page, descending=True)
 
 

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.models import Membership, User
 from api.auth.principal import PMO_ROLES, Principal
 from api.auth.scoping import scoped
+from api.feedback.models import Touchpoint
 from api.kit.errors import InvalidInput, NotFound
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import Milestone, Project
 from api.reports.models import StatusReport
+
+S = TypeVar("S", bound=Select[Any])
 
 
 @dataclass(frozen=True)
@@ -99,3 +103,13 @@ async def people_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> list[Us
     rows = await session.scalars(select(User).where(User.id.in_(ids)))
     found = {user.id: user for user in rows}
     return [found.get(user_id) for user_id in ids]
+
+
+def narrowed(statement: S, entity: type[Any], *, client_id: int | None, project_id: int | None,
+             touchpoint: Touchpoint | None) -> S:
+    """`statement` over a CX record (feedback, invitation, mystery shop) narrowed to the filters given."""
+    for column, value in ((entity.client_id, client_id), (entity.project_id, project_id),
+                          (entity.touchpoint, touchpoint)):
+        if value is not None:
+            statement = statement.where(column == value)
+    return statement

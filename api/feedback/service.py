@@ -14,7 +14,7 @@ from api.auth.scoping import scoped
 from api.feedback import action_item_service
 from api.feedback.metrics import is_detractor
 from api.feedback.models import Feedback, FeedbackChannel, Touchpoint
-from api.feedback.references import client_person, subject_of
+from api.feedback.references import client_person, narrowed, subject_of
 from api.kit.errors import Forbidden, NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate
 from api.settings import Settings
@@ -34,13 +34,8 @@ async def list_feedback(
     touchpoint: Touchpoint | None = None,
 ) -> Page[Feedback]:
     """Feedback the principal may see, newest first, with optional filters."""
-    statement = _visible(principal)
-    if client_id is not None:
-        statement = statement.where(Feedback.client_id == client_id)
-    if project_id is not None:
-        statement = statement.where(Feedback.project_id == project_id)
-    if touchpoint is not None:
-        statement = statement.where(Feedback.touchpoint == touchpoint)
+    statement = narrowed(_visible(principal), Feedback, client_id=client_id, project_id=project_id,
+                         touchpoint=touchpoint)
     return await paginate(session, statement, key=FEEDBACK_ORDER, page=page, descending=True)
 
 
