@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth.backstop import PRINCIPAL_KEY
 from api.auth.models import Role, User
 from api.auth.principal import Grant, Principal
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import Project
-from tests.fixtures.factories import make_client, make_organization, make_project, make_user
+from tests.fixtures.factories import (
+    make_client,
+    make_organization,
+    make_project,
+    make_user,
+)
+from tests.fixtures.graphql import count_rows, unbind  # noqa: F401 - used by this package's tests
+from tests.fixtures.graphql import counted_statements as counting_statements  # noqa: F401
+from tests.fixtures.graphql import global_id as gid  # noqa: F401
 
 
 @dataclass
@@ -65,33 +68,3 @@ async def world(session: AsyncSession) -> World:
     )
 
 
-def gid(type_name: str, pk: int) -> str:
-    """The global id of a `type_name` row."""
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
-
-
-def unbind(session: AsyncSession) -> AsyncSession:
-    """The test session without the principal the last operation bound, so direct reads see every row."""
-    session.info.pop(PRINCIPAL_KEY, None)
-    return session
-
-
-async def count_rows(session: AsyncSession, model: type) -> int:
-    """How many rows `model`'s table holds, whoever last used the session."""
-    return await unbind(session).scalar(select(func.count()).select_from(model))
-
-
-@contextmanager
-def counting_statements(session: AsyncSession) -> Iterator[list[str]]:
-    """Collect the SQL statements the session runs inside the block."""
-    statements: list[str] = []
-    engine = session.bind.sync_engine
-
-    def record(_connection: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)

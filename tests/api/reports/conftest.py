@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth.backstop import PRINCIPAL_KEY
 from api.auth.models import Role
-from api.auth.principal import Grant, Principal
+from api.auth.principal import Principal
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import Project
 from api.reports.models import ReportState, StatusReport
-from tests.fixtures.factories import assign, make_client, make_organization, make_project, make_status_report, make_user
-
-
-TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+from tests.fixtures.factories import (
+    assign,
+    make_client,
+    make_organization,
+    make_project,
+    make_status_report,
+    make_user,
+)
+from tests.fixtures.graphql import counted_statements, global_id, principal, unbind  # noqa: F401 - used by this package's tests
 
 
 @dataclass
@@ -38,39 +38,6 @@ class World:
     february: StatusReport
     march_draft: StatusReport
     beta_report: StatusReport
-
-
-def principal(organization_id: int, role: Role, user_id: int | None = None) -> Principal:
-    """A principal with one role in one organization."""
-    return Principal(grants=(Grant(organization_id=organization_id, role=role),), user_id=user_id)
-
-
-def global_id(type_name: str, pk: int) -> str:
-    """The Relay global id of a row."""
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
-
-
-def unbind(session: AsyncSession) -> AsyncSession:
-    """The test session without the principal the last operation bound, so direct reads see every row."""
-    session.info.pop(PRINCIPAL_KEY, None)
-    return session
-
-
-@contextmanager
-def counted_statements(session: AsyncSession) -> Iterator[list[str]]:
-    """Every SQL statement the test connection runs inside the block, savepoint bookkeeping aside."""
-    statements: list[str] = []
-    connection = session.bind.sync_connection  # type: ignore[union-attr]
-
-    def before_cursor_execute(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:  # noqa: ANN001
-        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
-            statements.append(statement)
-
-    event.listen(connection, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", before_cursor_execute)
 
 
 @pytest.fixture
