@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
 from collections.abc import Callable
@@ -63,39 +64,46 @@ async def build_sites(
     return outcomes
 
 
-async def publish_build(session: AsyncSession, build: SiteBuild, *, settings: Settings, publisher: Publisher,
-                        force: bool = False) -> BuildOutcome:
-    """Carry out one running build: snapshot, render, build, publish; record how it ended."""
+async def publish_build(session: AsyncSession, build: SiteBuild, *, settings: Settings,
+                        publisher: Publisher | None = None, force: bool = False) -> BuildOutcome:
+    """Carry out one running build: snapshot, render, build, publish; record how it ended.
+
+    The file work runs in a worker thread, so a server carrying out builds keeps answering requests.
+    """
     entry = await site_service.client_site(session, client_id=build.client_id)
-    slug, site = entry.client.slug, entry.site
+    slug, site, site_path = entry.client.slug, entry.site, entry.site_path
     options = SiteOptions(brand_name=site.brand_name or entry.client.name, accent_color=site.accent_color,
                           logo_url=site.logo_url)
     try:
+        publisher = publisher or publisher_for(build.target, settings)
         snapshot = await fetch_snapshot(session, settings=settings, client_id=build.client_id, slug=slug)
         digest = input_hash(snapshot, extra=f"{GENERATOR_VERSION}|{options}|{build.target}")
         if not force and site.published_input_hash == digest and site.published_key == site.site_key:
             site_service.finish_build(build, state=BuildState.UNCHANGED, input_hash=digest)
             await session.commit()
-            return BuildOutcome(slug=slug, state=BuildState.UNCHANGED, site_path=entry.site_path)
+            return BuildOutcome(slug=slug, state=BuildState.UNCHANGED, site_path=site_path)
         with tempfile.TemporaryDirectory(prefix=f"rapport-{slug}-") as work:
             project_dir, site_dir = Path(work) / "project", Path(work) / "site"
-            render_site_project(snapshot, project_dir=project_dir, options=options)
-            build_site(project_dir=project_dir, site_dir=site_dir, build_epoch=_build_epoch(snapshot))
-            result = publisher.publish(site_dir, entry.site_path)
+            await asyncio.to_thread(render_site_project, snapshot, project_dir=project_dir, options=options)
+            await asyncio.to_thread(build_site, project_dir=project_dir, site_dir=site_dir,
+                                    build_epoch=_build_epoch(snapshot))
+            result = await asyncio.to_thread(publisher.publish, site_dir, site_path)
         if site.published_key and site.published_key != site.site_key:
-            publisher.remove(f"{slug}-{site.published_key}")  # the key was rotated: the old address goes
+            # the key was rotated: the old address goes
+            await asyncio.to_thread(publisher.remove, f"{slug}-{site.published_key}")
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the build and the old site stays
         logger.exception("site build for %s failed", slug)
         await session.rollback()
+        await session.refresh(build)
         site_service.finish_build(build, state=BuildState.FAILED, error=f"{type(exc).__name__}: {exc}")
         await session.commit()
-        return BuildOutcome(slug=slug, state=BuildState.FAILED, site_path=entry.site_path, error=str(exc))
+        return BuildOutcome(slug=slug, state=BuildState.FAILED, site_path=site_path, error=str(exc))
     site_service.finish_build(build, state=BuildState.PUBLISHED, input_hash=digest, files_uploaded=result.uploaded,
                               files_deleted=result.deleted, files_unchanged=result.unchanged,
                               bytes_uploaded=result.bytes_uploaded)
     site_service.mark_published(site, input_hash=digest)
     await session.commit()
-    return BuildOutcome(slug=slug, state=BuildState.PUBLISHED, site_path=entry.site_path, files=result.uploaded,
+    return BuildOutcome(slug=slug, state=BuildState.PUBLISHED, site_path=site_path, files=result.uploaded,
                         bytes=result.bytes_uploaded)
 
 

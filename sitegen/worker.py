@@ -11,7 +11,6 @@ from api.kit.columns import utcnow
 from api.settings import Settings
 from api.sites import service as site_service
 from sitegen.pipeline import BuildOutcome, publish_build
-from sitegen.publish import publisher_for
 
 logger = logging.getLogger("rapport.sitegen")
 
@@ -25,12 +24,18 @@ async def run_next_build(session_factory: async_sessionmaker[AsyncSession], *, s
             return None
         build.target = settings.resolved_publish_target
         await session.commit()
-        return await publish_build(session, build, settings=settings, publisher=publisher_for(build.target, settings))
+        return await publish_build(session, build, settings=settings)
 
 
 async def run_build_worker(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings,
                            poll_seconds: float = 1.0) -> None:
-    """Work through queued builds until cancelled, polling when the queue is empty."""
+    """Work through queued builds until cancelled, polling when the queue is empty.
+
+    Builds left running by a process that stopped before this worker started are queued again first.
+    """
+    async with session_factory() as session:
+        await site_service.requeue_interrupted_builds(session, started_before=utcnow())
+        await session.commit()
     while True:
         try:
             outcome = await run_next_build(session_factory, settings=settings)

@@ -190,6 +190,15 @@ async def claim_next_build(session: AsyncSession) -> SiteBuild | None:
     return None
 
 
+async def requeue_interrupted_builds(session: AsyncSession, *, started_before: datetime) -> int:
+    """Queue again the builds still marked running that started before `started_before` (their worker stopped)."""
+    result = await session.execute(
+        update(SiteBuild).where(SiteBuild.state == BuildState.RUNNING, SiteBuild.started_at < started_before)
+        .values(state=BuildState.QUEUED, started_at=None)
+    )
+    return result.rowcount
+
+
 async def list_builds(session: AsyncSession, *, principal: Principal, page: PageRequest,
                       client_id: int | None = None) -> Page[SiteBuild]:
     """Site builds the principal may see, oldest first."""
