@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api.kit.columns import utcnow
 from api.settings import Settings
 from api.sites import service as site_service
+from api.sites.models import BuildState
 from sitegen.pipeline import BuildOutcome, publish_build
 
 logger = logging.getLogger("rapport.sitegen")
@@ -24,7 +25,10 @@ async def run_next_build(session_factory: async_sessionmaker[AsyncSession], *, s
             return None
         build.target = settings.resolved_publish_target
         await session.commit()
-        return await publish_build(session, build, settings=settings)
+        outcome = await publish_build(session, build, settings=settings)
+        if outcome.state is BuildState.FAILED and site_service.retry_later(build, now=utcnow()):
+            await session.commit()
+        return outcome
 
 
 async def run_build_worker(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings,

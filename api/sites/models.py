@@ -63,6 +63,7 @@ class SiteBuild(Base):
     target: Mapped[str] = mapped_column(String(500), default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     input_hash: Mapped[str | None] = mapped_column(String(64))

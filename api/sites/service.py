@@ -7,7 +7,7 @@ import secrets
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,8 @@ from api.sites.branding import check_branding
 from api.sites.schedule import check_schedule, next_due
 
 FINISHED = frozenset({BuildState.PUBLISHED, BuildState.UNCHANGED, BuildState.FAILED})
+MAX_ATTEMPTS = 3
+FIRST_RETRY_DELAY = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,9 @@ async def queue_build(session: AsyncSession, *, client_id: int, trigger: BuildTr
         queued = SiteBuild(client_id=client_id, trigger=trigger, state=BuildState.QUEUED, reason=reason,
                            requested_by_id=requested_by_id, requested_at=utcnow())
         session.add(queued)
-        await session.flush()
+    else:
+        queued.retry_at = None  # a new request runs a build waiting to retry now
+    await session.flush()
     return queued
 
 
@@ -176,8 +180,10 @@ async def queue_scheduled_builds(session: AsyncSession, *, now: datetime) -> lis
 async def claim_next_build(session: AsyncSession) -> SiteBuild | None:
     """Take the oldest queued build whose client has no build running; None when there is nothing to do."""
     running = select(SiteBuild.client_id).where(SiteBuild.state == BuildState.RUNNING)
+    now = utcnow()
     candidates = await session.scalars(
-        select(SiteBuild.id).where(SiteBuild.state == BuildState.QUEUED, SiteBuild.client_id.not_in(running))
+        select(SiteBuild.id).where(SiteBuild.state == BuildState.QUEUED, SiteBuild.client_id.not_in(running),
+                                   or_(SiteBuild.retry_at.is_(None), SiteBuild.retry_at <= now))
         .order_by(SiteBuild.requested_at, SiteBuild.id).limit(5)
     )
     for build_id in list(candidates):
@@ -188,6 +194,16 @@ async def claim_next_build(session: AsyncSession) -> SiteBuild | None:
         if claimed.rowcount == 1:
             return await session.get(SiteBuild, build_id, populate_existing=True)
     return None
+
+
+def retry_later(build: SiteBuild, *, now: datetime) -> bool:
+    """Put a failed build back in the queue with a growing delay; False once its attempts are used up."""
+    if build.attempts >= MAX_ATTEMPTS:
+        return False
+    build.state = BuildState.QUEUED
+    build.retry_at = now + FIRST_RETRY_DELAY * 4 ** (build.attempts - 1)
+    build.started_at = build.finished_at = None
+    return True
 
 
 async def requeue_interrupted_builds(session: AsyncSession, *, started_before: datetime) -> int:

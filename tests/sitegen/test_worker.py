@@ -15,7 +15,7 @@ from api.kit.columns import utcnow
 from api.kit.database import create_engine, create_session_factory
 from api.sites import service as site_service
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
-from sitegen import worker
+from sitegen import pipeline, worker
 from tests.fixtures.auth import settings_for
 from tests.fixtures.factories import make_client, make_project
 
@@ -55,13 +55,13 @@ async def _run_next(url: str, settings: object) -> object:
         await engine.dispose()
 
 
-def test_a_target_that_cannot_be_used_fails_the_build_instead_of_leaving_it_running(database: str, tmp_path: Path) -> None:
+def test_a_target_that_cannot_be_used_fails_the_attempt_instead_of_leaving_it_running(database: str, tmp_path: Path) -> None:
     build_id = asyncio.run(_queued_build(database))
     settings = settings_for(database, tmp_path, publish_target="ftp://example.invalid/sites")
     outcome = asyncio.run(_run_next(database, settings))
     build = asyncio.run(_build(database, build_id))
-    assert outcome.state is BuildState.FAILED and build.state is BuildState.FAILED
-    assert "ftp://example.invalid/sites" in (build.error or "") and build.finished_at is not None
+    assert outcome.state is BuildState.FAILED and build.state is BuildState.QUEUED  # not stuck running: retried later
+    assert "ftp://example.invalid/sites" in (build.error or "") and build.retry_at is not None
 
 
 def test_building_leaves_the_event_loop_free_for_other_requests(database: str, tmp_path: Path) -> None:
@@ -117,3 +117,38 @@ def test_builds_interrupted_by_a_crash_are_queued_again_when_a_worker_starts(dat
 
     asyncio.run(crash_then_restart())
     assert asyncio.run(_build(database, build_id)).started_at is None
+
+
+def test_a_failed_build_is_retried_with_growing_delays_then_marked_failed(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_id = asyncio.run(_queued_build(database))
+    settings = settings_for(database, tmp_path)
+
+    def explode(**_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pipeline, "build_site", explode)
+    delays = []
+    for _attempt in range(site_service.MAX_ATTEMPTS):
+        before = utcnow()
+        assert asyncio.run(_run_next(database, settings)).state is BuildState.FAILED
+        build = asyncio.run(_build(database, build_id))
+        if build.state is BuildState.QUEUED:
+            delays.append(build.retry_at - before)
+            assert asyncio.run(_run_next(database, settings)) is None  # not due yet
+            asyncio.run(_make_due(database, build_id))
+    build = asyncio.run(_build(database, build_id))
+    assert build.state is BuildState.FAILED and build.attempts == site_service.MAX_ATTEMPTS
+    assert "disk full" in (build.error or "")
+    assert len(delays) == site_service.MAX_ATTEMPTS - 1 and delays[0] >= timedelta(seconds=29)
+    assert delays[1] >= delays[0] * 3
+
+
+async def _make_due(url: str, build_id: int) -> None:
+    engine = create_engine(url)
+    async with create_session_factory(engine)() as session:
+        build = await session.get(SiteBuild, build_id)
+        build.retry_at = utcnow() - timedelta(seconds=1)
+        await session.commit()
+    await engine.dispose()
