@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from itertools import pairwise
 from datetime import timedelta
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def test_building_leaves_the_event_loop_free_for_other_requests(database: str, t
         outcome = await _run_next(database, settings)
         done.set()
         await ticker
-        gaps = [later - earlier for earlier, later in zip(stamps, stamps[1:], strict=False)]
+        gaps = [later - earlier for earlier, later in pairwise(stamps)]
         return outcome, max(gaps), stamps[-1] - stamps[0]
 
     gc.collect()
