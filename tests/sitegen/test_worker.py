@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from itertools import pairwise
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
