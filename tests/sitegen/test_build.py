@@ -12,7 +12,12 @@ import pytest
 import portal_theme
 from sitegen.build import build_site
 from sitegen.render import SiteOptions, render_site_project
-from tests.sitegen.snapshots import HOSTILE_NAME, TRANSIT_PROJECTS, hostile_snapshot, transit_snapshot
+from tests.sitegen.snapshots import (
+    HOSTILE_NAME,
+    TRANSIT_PROJECTS,
+    hostile_snapshot,
+    transit_snapshot,
+)
 
 EPOCH = 1767225600  # 2026-01-01T00:00:00Z
 OPTIONS = SiteOptions(brand_name="Northwind PMO", accent_color="#1f5f8b", logo_url=None)
@@ -65,7 +70,7 @@ def hostile_site(tmp_path_factory) -> Path:
 
 def test_home_lists_every_project_with_health_and_progress(transit_site):
     home = (transit_site / "index.html").read_text()
-    entries = re.findall(r'<li class="project-card">.*?</li>|<tr>.*?</tr>', home, flags=re.S)
+    entries = re.findall(r'<li class="project-card">.*?</li>|<tr>.*?</tr>', home, flags=re.DOTALL)
 
     for node in TRANSIT_PROJECTS:
         link = f'href="projects/{node["code"].lower()}.html"'
@@ -78,28 +83,28 @@ def test_home_lists_every_project_with_health_and_progress(transit_site):
 
 def test_nav_shows_every_project_with_its_health(transit_site):
     page = (transit_site / "projects" / "trn-104.html").read_text()
-    nav = re.search(r"<nav .*?</nav>", page, flags=re.S).group(0)
-    items = [_text(item) for item in re.findall(r'<li class="site-nav__item">.*?</li>', nav, flags=re.S)]
+    nav = re.search(r"<nav .*?</nav>", page, flags=re.DOTALL).group(0)
+    items = [_text(item) for item in re.findall(r'<li class="site-nav__item">.*?</li>', nav, flags=re.DOTALL)]
     markers = {"GREEN": "●", "AMBER": "▲", "RED": "■"}
 
     expected = sorted(TRANSIT_PROJECTS, key=lambda node: node["name"])
     assert items == ["Home"] + [
         f"{node['name']} {markers[node['health']['overall']]} {node['health']['overall']}" for node in expected
-    ]
+    ] + ["You said, we did", "Give feedback"]
     assert 'href="trn-104.html" aria-current="page"' in nav
 
 
 def test_home_counts_open_projects_by_overall_health(transit_site):
     home = (transit_site / "index.html").read_text()
-    summary = re.search(r'<ul class="health-summary".*?</ul>', home, flags=re.S).group(0)
+    summary = re.search(r'<ul class="health-summary".*?</ul>', home, flags=re.DOTALL).group(0)
 
     assert _text(summary).split() == ["2", "●", "GREEN", "2", "▲", "AMBER", "1", "■", "RED"]
 
 
 def test_project_page_has_the_health_breakdown(transit_site):
     page = (transit_site / "projects" / "trn-101.html").read_text()
-    table = re.search(r'<table class="health-table".*?</table>', page, flags=re.S).group(0)
-    rows = [_text(row).split() for row in re.findall(r"<tr>.*?</tr>", table, flags=re.S)]
+    table = re.search(r'<table class="health-table".*?</table>', page, flags=re.DOTALL).group(0)
+    rows = [_text(row).split() for row in re.findall(r"<tr>.*?</tr>", table, flags=re.DOTALL)]
 
     assert rows[1:] == [
         ["Overall", "▲", "AMBER"],
@@ -115,13 +120,15 @@ def test_project_page_has_the_health_breakdown(transit_site):
 def test_data_is_escaped_never_markup(hostile_site):
     pages = {p.name: p.read_text() for p in hostile_site.rglob("*.html")}
 
-    assert set(pages) == {"index.html", "xss-1.html", "md-2.html"}
+    assert set(pages) == {"index.html", "xss-1.html", "md-2.html", "xss-1-2025-01-31.html", "you-said-we-did.html",
+                          "feedback.html"}
     for name, page in pages.items():
         assert html.escape(HOSTILE_NAME, quote=False) in page, name
         assert not re.search(r"<(script|strong|em|b|i|img|code)\b", page), name
         hrefs = [a["href"] for a in _PageScan(page).find("a")]
         assert not [h for h in hrefs if "evil.example" in h or h.startswith("javascript:")], name
-    assert "**bold** [click](javascript:alert(2))" in pages["xss-1.html"]
+    for name in ("xss-1.html", "xss-1-2025-01-31.html", "you-said-we-did.html"):
+        assert "**bold** [click](javascript:alert(2))" in pages[name], name
 
 
 @pytest.mark.parametrize("site", ["transit_site", "hostile_site"])

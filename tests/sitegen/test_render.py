@@ -8,7 +8,12 @@ import yaml
 
 from sitegen import render
 from sitegen.render import SiteOptions, render_site_project
-from tests.sitegen.snapshots import TRANSIT_PROJECTS, client_snapshot, project_node, transit_snapshot
+from tests.sitegen.snapshots import (
+    TRANSIT_PROJECTS,
+    client_snapshot,
+    project_node,
+    transit_snapshot,
+)
 
 OPTIONS = SiteOptions(brand_name="Northwind PMO", accent_color="#1f5f8b", logo_url=None)
 
@@ -33,21 +38,25 @@ def test_config_builds_a_private_flat_site_without_plugins(tmp_path):
     assert config["theme"]["locale"] == "en"
 
 
-def test_nav_lists_home_then_every_project_by_name(tmp_path):
+def test_nav_lists_home_every_project_by_name_then_the_cx_pages(tmp_path):
     config = yaml.safe_load((_render(tmp_path, transit_snapshot()) / "mkdocs.yml").read_text())
 
-    home, projects = config["nav"]
+    home, projects, *cx_pages = config["nav"]
     assert home == {"Home": "index.md"}
     entries = [next(iter(item.items())) for item in projects["Projects"]]
     expected = sorted((n["name"], f"projects/{n['code'].lower()}.md") for n in TRANSIT_PROJECTS)
     assert entries == expected
+    assert cx_pages == [{"You said, we did": "you-said-we-did.md"}, {"Give feedback": "feedback.md"}]
+    assert config["not_in_nav"] == "/reports/"
 
 
-def test_writes_one_page_per_project(tmp_path):
+def test_writes_one_page_per_project_and_per_published_report(tmp_path):
     docs = _render(tmp_path, transit_snapshot()) / "docs"
 
     pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
-    assert pages == sorted(["index.md"] + [f"projects/{n['code'].lower()}.md" for n in TRANSIT_PROJECTS])
+    reports = ["reports/trn-101-2025-01-31.md", "reports/trn-101-2025-02-28.md", "reports/trn-101-2025-03-31.md"]
+    projects = [f"projects/{n['code'].lower()}.md" for n in TRANSIT_PROJECTS]
+    assert pages == sorted(["index.md", "you-said-we-did.md", "feedback.md", *projects, *reports])
 
 
 def test_theme_falls_back_to_the_package_directory_when_not_installed(tmp_path, monkeypatch):

@@ -1,0 +1,77 @@
+"""Inline SVG charts drawn at build time: no scripts, labelled for screen readers.
+
+Every chart is a `<figure>` whose SVG carries role="img", a `<title>` and a `<desc>` named by
+aria-labelledby; the page puts the same figures in a data table beside it.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+
+
+def line_chart(*, chart_id: str, title: str, description: str, points: list[tuple[str, float | None]]) -> Markup:
+    """A 0-100 line over labelled points; a None value leaves a gap in the line."""
+    step = (WIDTH - LEFT - RIGHT) / max(len(points) - 1, 1)
+    placed = [
+        (LEFT + index * step if len(points) > 1 else (WIDTH + LEFT - RIGHT) / 2, value)
+        for index, (_, value) in enumerate(points)
+    ]
+    runs: list[list[tuple[float, float]]] = [[]]
+    for x, value in placed:
+        if value is None:
+            runs.append([])
+        else:
+            runs[-1].append((x, _y(value)))
+    lines = Markup("").join(
+        Markup('<polyline class="chart__line" points="{}"/>').format(" ".join(f"{x:.1f},{y:.1f}" for x, y in run))
+        for run in runs if len(run) > 1
+    )
+    dots = Markup("").join(
+        Markup('<circle class="chart__dot" cx="{:.1f}" cy="{:.1f}" r="4"/>').format(x, _y(value))
+        for x, value in placed if value is not None
+    )
+    labels = Markup("").join(
+        Markup('<text class="chart__label" x="{:.1f}" y="{}" text-anchor="middle">{}</text>').format(
+            x, HEIGHT - BOTTOM + 18, label)
+        for (x, _), (label, _) in zip(placed, points, strict=True)
+    )
+    return _figure(chart_id, title, description, _grid() + lines + dots + labels)
+
+
+def bar_chart(*, chart_id: str, title: str, description: str, percent: float) -> Markup:
+    """One horizontal bar from 0 to 100, capped at the frame when past 100."""
+    inner = WIDTH - LEFT - RIGHT
+    filled = inner * min(max(percent, 0.0), 100.0) / 100
+    body = Markup(
+        '<rect class="chart__track" x="{l}" y="8" width="{w}" height="24"/>'
+        '<rect class="chart__bar" x="{l}" y="8" width="{f:.1f}" height="24"/>'
+        '<text class="chart__label" x="{l}" y="50">0%</text>'
+        '<text class="chart__label" x="{r}" y="50" text-anchor="end">100%</text>'
+    ).format(l=LEFT, w=inner, f=filled, r=WIDTH - RIGHT)
+    return _figure(chart_id, title, description, body, height=60)
+
+
+def _y(value: float) -> float:
+    return TOP + (HEIGHT - TOP - BOTTOM) * (1 - min(max(value, 0.0), 100.0) / 100)
+
+
+def _grid() -> Markup:
+    return Markup("").join(
+        Markup(
+            '<line class="chart__grid" x1="{l}" y1="{y:.1f}" x2="{r}" y2="{y:.1f}"/>'
+            '<text class="chart__label" x="{t}" y="{ty:.1f}" text-anchor="end">{v}%</text>'
+        ).format(l=LEFT, r=WIDTH - RIGHT, y=_y(value), t=LEFT - 6, ty=_y(value) + 4, v=value)
+        for value in (0, 50, 100)
+    )
+
+
+def _figure(chart_id: str, title: str, description: str, body: Markup, *, height: int = HEIGHT) -> Markup:
+    return Markup(
+        '<figure class="chart">\n'
+        '<svg class="chart__svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title {id}-desc">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>\n'
+        "</figure>"
+    ).format(w=WIDTH, h=height, id=chart_id, title=title, desc=description, body=body)

@@ -1,0 +1,171 @@
+"""A client's snapshot read into the values its pages show, checked against the schema's enums."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+HEALTH_MARKERS = {"GREEN": "●", "AMBER": "▲", "RED": "■"}
+STATUS_LABELS = {
+    "ACTIVE": "Active",
+    "ON_HOLD": "On hold",
+    "PLANNED": "Planned",
+    "CLOSED": "Closed",
+    "CANCELLED": "Cancelled",
+}
+PHASE_LABELS = {
+    "INITIATION": "Initiation",
+    "PLANNING": "Planning",
+    "EXECUTION": "Execution",
+    "CLOSEOUT": "Closeout",
+}
+HEALTH_ASPECTS = (
+    ("overall", "Overall"),
+    ("schedule", "Schedule"),
+    ("cost", "Cost"),
+    ("scope", "Scope"),
+    ("quality", "Quality"),
+)
+
+_UNSAFE_PAGE_CHARS = re.compile(r"[^a-z0-9_-]+")
+
+
+@dataclass(frozen=True)
+class Report:
+    """One published status report, with the file stem of its printable page."""
+
+    page_name: str
+    title: str
+    period_start: str
+    period_end: str
+    summary: str
+    accomplishments: str
+    next_steps: str
+    issues: str
+    percent_complete: int
+    health: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Project:
+    """One project as the microsite shows it, read from a snapshot node."""
+
+    code: str
+    name: str
+    summary: str
+    status: str
+    phase: str
+    percent_complete: int
+    start_date: str | None
+    end_date: str | None
+    health: dict[str, str]
+    milestones: tuple[dict, ...] = ()
+    risks: tuple[dict, ...] = ()
+    reports: tuple[Report, ...] = ()
+    financials: dict | None = None
+
+    @property
+    def page_name(self) -> str:
+        """The page's file stem: the code, lower-cased and made safe for a path."""
+        return page_stem(self.code)
+
+
+def page_stem(text: str) -> str:
+    """`text` lower-cased and made safe as a file stem."""
+    return _UNSAFE_PAGE_CHARS.sub("-", text.lower()).strip("-")
+
+
+def read_projects(snapshot: dict) -> list[Project]:
+    """The snapshot's projects, validated and sorted by name then code."""
+    connection = snapshot["client"]["projects"]
+    nodes = [edge["node"] for edge in connection["edges"]]
+    if len(nodes) != connection["totalCount"]:
+        raise ValueError(f"snapshot holds {len(nodes)} of {connection['totalCount']} projects")
+    projects = sorted(
+        (_read_project(node) for node in nodes), key=lambda p: (p.name.casefold(), p.name, p.code)
+    )
+    page_names = Counter(project.page_name for project in projects)
+    clashes = sorted(name for name, count in page_names.items() if count > 1 or not name)
+    if clashes:
+        raise ValueError(f"project codes give unusable or clashing page names: {clashes}")
+    return projects
+
+
+def read_action_items(snapshot: dict) -> list[dict]:
+    """The DONE action items, most recently completed first, then by title."""
+    items = _complete_list(snapshot["actionItems"], "action items")
+    items.sort(key=lambda item: item["title"])
+    items.sort(key=lambda item: item["completedAt"] or "", reverse=True)
+    return items
+
+
+def _read_project(node: dict) -> Project:
+    health = _read_health(node["health"], node["code"])
+    if node["status"] not in STATUS_LABELS or node["phase"] not in PHASE_LABELS:
+        raise ValueError(f"project {node['code']!r} has an unknown status, phase or health")
+    percent = _percent(node["percentComplete"], node["code"])
+    milestones = _complete_list(node["milestones"], f"{node['code']} milestones")
+    milestones.sort(key=lambda m: (m["forecastDate"], m["baselineDate"], m["name"]))
+    risks = _complete_list(node["risks"], f"{node['code']} risks")
+    risks.sort(key=lambda r: (r["raisedOn"], r["title"]), reverse=True)
+    return Project(
+        code=node["code"],
+        name=node["name"],
+        summary=node.get("summary") or "",
+        status=node["status"],
+        phase=node["phase"],
+        percent_complete=percent,
+        start_date=node.get("startDate"),
+        end_date=node.get("endDate"),
+        health=health,
+        milestones=tuple(milestones),
+        risks=tuple(risks),
+        reports=_read_reports(node),
+        financials=node.get("financials"),
+    )
+
+
+def _read_reports(node: dict) -> tuple[Report, ...]:
+    """Published reports, oldest period first, each with a page name unique in the site."""
+    nodes = _complete_list(node["statusReports"], f"{node['code']} status reports")
+    nodes.sort(key=lambda r: (r["periodEnd"], r["periodStart"], r["publishedAt"] or "", r["title"]))
+    reports, seen = [], Counter()
+    for report in nodes:
+        stem = page_stem(f"{node['code']}-{report['periodEnd']}")
+        seen[stem] += 1
+        reports.append(Report(
+            page_name=stem if seen[stem] == 1 else f"{stem}-{seen[stem]}",
+            title=report["title"],
+            period_start=report["periodStart"],
+            period_end=report["periodEnd"],
+            summary=report["summary"],
+            accomplishments=report["accomplishments"],
+            next_steps=report["nextSteps"],
+            issues=report["issues"],
+            percent_complete=_percent(report["percentComplete"], node["code"]),
+            health=_read_health(report["health"], node["code"]),
+        ))
+    return tuple(reports)
+
+
+def _read_health(health: dict, code: str) -> dict[str, str]:
+    values = {key: health[key] for key, _ in HEALTH_ASPECTS}
+    if not all(value in HEALTH_MARKERS for value in values.values()):
+        raise ValueError(f"project {code!r} has an unknown status, phase or health")
+    return values
+
+
+def _percent(value: int, code: str) -> int:
+    percent = int(value)
+    if not 0 <= percent <= 100:
+        raise ValueError(f"project {code!r} is {percent}% complete")
+    return percent
+
+
+def _complete_list(connection: dict, what: str) -> list[dict]:
+    """The nodes of a one-page connection; a site never shows part of a list as if it were all."""
+    nodes = [edge["node"] for edge in connection["edges"]]
+    if len(nodes) != connection["totalCount"]:
+        raise ValueError(f"snapshot holds {len(nodes)} of {connection['totalCount']} {what}")
+    return nodes
