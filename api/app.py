@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from api.feedback.survey_pages import survey_router
 from api.http import GraphQLEndpoint, graphql_context, request_id_of
 from api.kit.database import create_engine, create_session_factory
 from api.limits.batching import SequentialBatches, batch_guard
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, background: Sequence[Backgro
         dependencies=[Depends(batch_guard(settings.graphql_max_batch_operations))],
     )
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(survey_router(settings))
 
     @app.middleware("http")
     async def tag_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

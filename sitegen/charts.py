@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+MAX_LABELS = 8
 
 
 def line_chart(*, chart_id: str, title: str, description: str, points: list[tuple[str, float | None]]) -> Markup:
@@ -34,11 +35,24 @@ def line_chart(*, chart_id: str, title: str, description: str, points: list[tupl
         for x, value in placed if value is not None
     )
     labels = Markup("").join(
-        Markup('<text class="chart__label" x="{:.1f}" y="{}" text-anchor="middle">{}</text>').format(
-            x, HEIGHT - BOTTOM + 18, label)
-        for (x, _), (label, _) in zip(placed, points, strict=True)
+        Markup('<text class="chart__label" x="{:.1f}" y="{}" text-anchor="{}">{}</text>').format(
+            placed[index][0], HEIGHT - BOTTOM + 18, _anchor(index, len(points)), points[index][0])
+        for index in _labelled(len(points))
     )
     return _figure(chart_id, title, description, _grid() + lines + dots + labels)
+
+
+def _labelled(count: int) -> list[int]:
+    """At most MAX_LABELS evenly spread points carry an axis label, the last one always (the table has them all)."""
+    every = -(-count // MAX_LABELS)
+    chosen = [index for index in range(0, count, every) if count - 1 - index >= every / 2 or index == count - 1]
+    return chosen if chosen and chosen[-1] == count - 1 else [*chosen, count - 1]
+
+
+def _anchor(index: int, count: int) -> str:
+    if count > 1 and index == 0:
+        return "start"
+    return "end" if count > 1 and index == count - 1 else "middle"
 
 
 def bar_chart(*, chart_id: str, title: str, description: str, percent: float) -> Markup:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import hashlib
 import logging
 import tempfile
 from collections.abc import Callable
@@ -13,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+import portal_theme
 from api.settings import Settings
 from api.sites import service as site_service
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
@@ -22,7 +25,23 @@ from sitegen.render import SiteOptions, render_site_project
 from sitegen.snapshot import fetch_snapshot, input_hash
 
 logger = logging.getLogger("rapport.sitegen")
-GENERATOR_VERSION = "1"
+SHAPING_SUFFIXES = {".py", ".graphql", ".html", ".css", ".yml", ".svg", ".js"}
+
+
+def generator_sources() -> list[Path]:
+    """The files of the generator and the theme: a change to any of them changes what a site looks like."""
+    roots = [Path(__file__).parent, Path(portal_theme.__file__).parent]
+    return sorted(path for root in roots for path in root.rglob("*")
+                  if path.suffix in SHAPING_SUFFIXES and "__pycache__" not in path.parts)
+
+
+@functools.cache
+def generator_fingerprint() -> str:
+    """A digest of the generator and theme files, read once per process."""
+    digest = hashlib.sha256()
+    for path in generator_sources():
+        digest.update(path.name.encode() + b"\x00" + path.read_bytes())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -77,7 +96,7 @@ async def publish_build(session: AsyncSession, build: SiteBuild, *, settings: Se
     try:
         publisher = publisher or publisher_for(build.target, settings)
         snapshot = await fetch_snapshot(session, settings=settings, client_id=build.client_id, slug=slug)
-        digest = input_hash(snapshot, extra=f"{GENERATOR_VERSION}|{options}|{build.target}")
+        digest = input_hash(snapshot, extra=f"{generator_fingerprint()}|{options}|{build.target}")
         if not force and site.published_input_hash == digest and site.published_key == site.site_key:
             site_service.finish_build(build, state=BuildState.UNCHANGED, input_hash=digest)
             await session.commit()

@@ -121,35 +121,42 @@ async def create_survey_invitation(session: AsyncSession, *, principal: Principa
         trigger=InvitationTrigger.MANUAL,
         report_id=subject.report_id,
         milestone_id=subject.milestone_id,
-        token_id=secrets.token_hex(16),
         max_uses=request.max_uses,
-        uses=0,
         expires_at=expires_at,
         sent_at=now,
         created_by_id=principal.user_id,
     )
+    return await issue_invitation(session, principal=principal, settings=settings, invitation=invitation)
+
+
+async def issue_invitation(session: AsyncSession, *, principal: Principal | None, settings: Settings,
+                           invitation: SurveyInvitation) -> IssuedInvitation:
+    """Store a new invitation with a fresh token id and uses at 0, record it, and sign its link."""
+    invitation.token_id = secrets.token_hex(16)
+    invitation.uses = 0
     session.add(invitation)
     await session.flush()
-    token = sign_token(settings=settings, token_type=SURVEY_TOKEN, subject=invitation.token_id,
-                       ttl_seconds=int((expires_at - now).total_seconds()), now=now,
-                       extra_claims={"touchpoint": invitation.touchpoint.value})
     await audit_service.record(
         session, principal=principal, action="survey_invitation.create", object_type="SurveyInvitation",
         object_id=invitation.id, organization_id=invitation.client_id,
         details={"touchpoint": invitation.touchpoint.value, "contact_id": invitation.contact_id,
-                 "max_uses": invitation.max_uses, "expires_at": expires_at.isoformat()},
+                 "trigger": invitation.trigger.value, "max_uses": invitation.max_uses,
+                 "expires_at": invitation.expires_at.isoformat()},
     )
-    return IssuedInvitation(invitation=invitation, link=f"{settings.public_url.rstrip('/')}/s/{token}")
+    return IssuedInvitation(invitation=invitation, link=survey_link(invitation, settings=settings))
+
+
+def survey_link(invitation: SurveyInvitation, *, settings: Settings) -> str:
+    """The signed link of a stored invitation; the same invitation and key always give the same link."""
+    token = sign_token(settings=settings, token_type=SURVEY_TOKEN, subject=invitation.token_id,
+                       ttl_seconds=int((invitation.expires_at - invitation.sent_at).total_seconds()),
+                       now=invitation.sent_at, token_id=invitation.token_id,
+                       extra_claims={"touchpoint": invitation.touchpoint.value})
+    return f"{settings.public_url.rstrip('/')}/s/{token}"
 
 
 async def _check_frequency_cap(session: AsyncSession, *, contact_id: int, now: datetime, cap_days: int) -> None:
-    if cap_days <= 0:
-        return
-    last_sent = await session.scalar(
-        select(func.max(SurveyInvitation.sent_at)).where(
-            SurveyInvitation.contact_id == contact_id, SurveyInvitation.sent_at > now - timedelta(days=cap_days)
-        )
-    )
+    last_sent = await last_invited(session, contact_id=contact_id, now=now, cap_days=cap_days)
     if last_sent is not None:
         next_allowed = (last_sent + timedelta(days=cap_days)).date().isoformat()
         raise Conflict(
@@ -157,3 +164,14 @@ async def _check_frequency_cap(session: AsyncSession, *, contact_id: int, now: d
             f"to respect the {cap_days}-day frequency cap, invite them again from {next_allowed}",
             field="contactEmail",
         )
+
+
+async def last_invited(session: AsyncSession, *, contact_id: int, now: datetime, cap_days: int) -> datetime | None:
+    """When the contact was last invited within the frequency cap's window, or None when they may be invited."""
+    if cap_days <= 0:
+        return None
+    return await session.scalar(
+        select(func.max(SurveyInvitation.sent_at)).where(
+            SurveyInvitation.contact_id == contact_id, SurveyInvitation.sent_at > now - timedelta(days=cap_days)
+        )
+    )

@@ -66,7 +66,7 @@ class FeedbackSubmission:
     respondent_email: str | None = None
 
 
-def _check_submission(submission: FeedbackSubmission, *, client_id: int | None, staff: bool,
+def check_submission(submission: FeedbackSubmission, *, client_id: int | None, staff: bool,
                       settings: Settings) -> None:
     validator = Validator()
     for scale, (low, high) in SCALES.items():
@@ -94,7 +94,7 @@ async def submit_feedback(session: AsyncSession, *, principal: Principal, settin
     client_id = submission.client_id
     if client_id is None and not staff and len(principal.client_ids) == 1:
         (client_id,) = principal.client_ids
-    _check_submission(submission, client_id=client_id, staff=staff, settings=settings)
+    check_submission(submission, client_id=client_id, staff=staff, settings=settings)
     if not staff and client_id not in principal.client_ids:
         raise NotFound("no such client", field="clientId")
     subject = await subject_of(session, principal=principal, client_id=client_id, project_id=submission.project_id,

@@ -14,16 +14,24 @@ from sqlalchemy.orm import aliased
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
-from api.sites import service as site_service
+from api.feedback import event_invitations
 from api.kit.columns import utcnow
 from api.kit.errors import NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate_children
 from api.projects import service as project_service
 from api.projects.audit import apply_changes, record_change
 from api.projects.events import Changed, MilestoneAccepted
-from api.projects.models import Assignment, Milestone, MilestoneKind, MilestoneStatus, Project
+from api.projects.models import (
+    Assignment,
+    Milestone,
+    MilestoneKind,
+    MilestoneStatus,
+    Project,
+)
 from api.projects.permissions import DECISIONS, check_milestone_change
 from api.projects.rules import check_percent, check_text, parse_amount
+from api.settings import Settings
+from api.sites import service as site_service
 
 MILESTONE_ORDER = [Milestone.forecast_date, Milestone.id]
 DONE = frozenset({MilestoneStatus.SUBMITTED, MilestoneStatus.ACCEPTED})
@@ -115,7 +123,7 @@ async def create_milestone(session: AsyncSession, *, principal: Principal, proje
 
 
 async def update_milestone(session: AsyncSession, *, principal: Principal, milestone_id: int,
-                           fields: MilestoneFields) -> Changed[Milestone]:
+                           fields: MilestoneFields, settings: Settings) -> Changed[Milestone]:
     """Change a milestone as the principal's role allows; acceptance raises MilestoneAccepted."""
     milestone = (await milestones_by_ids(session, principal=principal, ids=[milestone_id]))[0]
     if milestone is None:
@@ -135,6 +143,9 @@ async def update_milestone(session: AsyncSession, *, principal: Principal, miles
         return Changed(milestone)
     accepted = MilestoneAccepted(milestone_id=milestone.id, project_id=project.id, client_id=project.client_id,
                                  kind=milestone.kind, accepted_by_user_id=principal.user_id)
+    await event_invitations.invite_for_acceptance(session, principal=principal, settings=settings,
+                                                  client_id=project.client_id,
+                                                  project_id=project.id, milestone_id=milestone.id, kind=milestone.kind)
     return Changed(milestone, (accepted,))
 
 

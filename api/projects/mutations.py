@@ -103,7 +103,8 @@ class ProjectMutations(MilestoneMutations, RiskMutations):
         async def work():  # noqa: ANN202
             project_id = optional_node_id(input.id, "Project", field="id")
             changed = await project_service.update_project(
-                context.session, principal=context.principal, project_id=project_id, fields=_fields(input))
+                context.session, settings=context.settings, principal=context.principal, project_id=project_id,
+                fields=_fields(input))
             return changed.item
 
         row, errors = await attempt(context.session, work)

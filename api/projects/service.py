@@ -15,13 +15,21 @@ from api.auth.models import Membership, User
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import PMO_ROLES, Principal
 from api.auth.scoping import scoped
+from api.feedback import event_invitations
 from api.kit.errors import Conflict, NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate, paginate_children
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.audit import apply_changes, record_change
 from api.projects.events import Changed, ProjectClosed
 from api.projects.models import Health, Project, ProjectPhase, ProjectStatus
-from api.projects.rules import check_code, check_currency, check_percent, check_text, parse_amount
+from api.projects.rules import (
+    check_code,
+    check_currency,
+    check_percent,
+    check_text,
+    parse_amount,
+)
+from api.settings import Settings
 from api.sites import service as site_service
 
 PROJECT_ORDER = [Project.code, Project.id]
@@ -147,7 +155,7 @@ async def create_project(session: AsyncSession, *, principal: Principal, client_
 
 
 async def update_project(session: AsyncSession, *, principal: Principal, project_id: int,
-                         fields: ProjectFields) -> Changed[Project]:
+                         fields: ProjectFields, settings: Settings) -> Changed[Project]:
     """Change a project (PMO staff); closing it raises ProjectClosed."""
     require_pmo_staff(principal)
     project = await get_project(session, principal=principal, project_id=project_id, field="id")
@@ -161,6 +169,10 @@ async def update_project(session: AsyncSession, *, principal: Principal, project
                         client_id=project.client_id, changed=changed)
     await site_service.client_data_changed(session, client_id=project.client_id, reason="project updated")
     closed = not was_closed and project.status is ProjectStatus.CLOSED
+    if closed:
+        await event_invitations.invite_for_closeout(session, principal=principal, settings=settings,
+                                                    client_id=project.client_id,
+                                                    project_id=project.id)
     return Changed(project, (ProjectClosed(project_id=project.id, client_id=project.client_id),) if closed else ())
 
 

@@ -16,7 +16,13 @@ from api.kit.connections import Connection
 from api.kit.money import Money
 from api.kit.pagination import PageRequest
 from api.projects import models
-from api.projects.milestone_types import Milestone, MilestoneKind, MilestoneStatus, next_milestone, project_milestones
+from api.projects.milestone_types import (
+    Milestone,
+    MilestoneKind,
+    MilestoneStatus,
+    next_milestone,
+    project_milestones,
+)
 from api.projects.risk_types import Risk, RiskStatus, RiskVisibility, project_risks
 from api.projects.team_types import Assignment, Person, person, project_assignments
 

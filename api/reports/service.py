@@ -9,18 +9,25 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit_service
-from api.sites import service as site_service
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
+from api.feedback import event_invitations
 from api.kit.columns import utcnow
 from api.kit.errors import Conflict, InvalidInput, NotFound
 from api.kit.pagination import Page, PageRequest, paginate, paginate_children
 from api.projects import service as project_service
 from api.projects.models import Project
 from api.reports import snapshot
-from api.reports.drafting import ReportFields, apply_fields, merged_fields, validate_fields
+from api.reports.drafting import (
+    ReportFields,
+    apply_fields,
+    merged_fields,
+    validate_fields,
+)
 from api.reports.models import ReportState, StatusReport
+from api.settings import Settings
+from api.sites import service as site_service
 
 # Newest period first; among reports of one period, the latest written (an amendment after what it amends).
 REPORT_ORDER = [StatusReport.period_end, StatusReport.id]
@@ -141,7 +148,8 @@ async def update_status_report(
     return report
 
 
-async def publish_status_report(session: AsyncSession, *, principal: Principal, report_id: int) -> ReportPublished:
+async def publish_status_report(session: AsyncSession, *, principal: Principal, report_id: int,
+                                settings: Settings) -> ReportPublished:
     """Publish a draft: freeze the project's health, progress and delivery metrics into it, for good."""
     report = await _draft(session, principal=principal, report_id=report_id, refusal="the report is already published")
     project = await _project(session, principal=principal, project_id=report.project_id)
@@ -157,6 +165,9 @@ async def publish_status_report(session: AsyncSession, *, principal: Principal, 
                  "percent_complete": report.percent_complete},
     )
     await site_service.client_data_changed(session, client_id=project.client_id, reason="status report published")
+    await event_invitations.invite_for_report(session, principal=principal, settings=settings,
+                                              client_id=project.client_id,
+                                              project_id=project.id, report_id=report.id)
     return ReportPublished(report=report, project_id=project.id, client_id=project.client_id)
 
 

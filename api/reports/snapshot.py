@@ -8,7 +8,14 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.projects.models import Milestone, MilestoneStatus, Project, Risk, RiskStatus, Visibility
+from api.projects.models import (
+    Milestone,
+    MilestoneStatus,
+    Project,
+    Risk,
+    RiskStatus,
+    Visibility,
+)
 from api.reports.models import StatusReport
 
 CENTS = Decimal("0.01")

@@ -74,6 +74,12 @@ def written_day(value: str) -> str:
     return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
 
 
+def short_day(value: str) -> str:
+    """An ISO date as `6 Jan 25`, short enough for a chart axis."""
+    when = date.fromisoformat(value[:10])
+    return f"{when.day} {MONTHS[when.month - 1][:3]} {when.year % 100:02d}"
+
+
 def month(value: str) -> str:
     """The month of an ISO date, as `March 2025`."""
     when = date.fromisoformat(value[:10])

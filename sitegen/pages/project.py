@@ -14,6 +14,7 @@ from sitegen.pages.common import (
     page,
     paragraphs,
     progress,
+    short_day,
     table,
     written_day,
 )
@@ -96,7 +97,7 @@ def _slip(days: int) -> str:
 def _progress_over_time(project: Project) -> Markup:
     if not project.reports:
         return Markup('<p class="muted">No published status reports yet.</p>')
-    points = [(report.period_end, float(report.percent_complete)) for report in project.reports]
+    points = [(short_day(report.period_end), float(report.percent_complete)) for report in project.reports]
     first, last = project.reports[0], project.reports[-1]
     chart = line_chart(
         chart_id=f"progress-{project.page_name}",

@@ -111,3 +111,20 @@ def test_a_failed_build_records_the_error_and_keeps_the_previous_site(
     monkeypatch.undo()
     (retried,) = asyncio.run(_run(database, tmp_path, slugs=["harbor"]))
     assert retried.state is BuildState.PUBLISHED and "Renamed Project" in _home(tmp_path, retried)
+
+
+def test_a_change_to_the_generator_or_theme_rebuilds_sites_whose_data_did_not_change(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asyncio.run(_run(database, tmp_path))
+    monkeypatch.setattr(pipeline, "generator_fingerprint", lambda: "a newer Rapport")
+    states = {o.slug: o.state for o in asyncio.run(_run(database, tmp_path))}
+    assert states == {"harbor": BuildState.PUBLISHED, "parks": BuildState.PUBLISHED}
+
+
+def test_the_generator_fingerprint_follows_the_files_that_shape_a_site() -> None:
+    fingerprint = pipeline.generator_fingerprint()
+    assert fingerprint == pipeline.generator_fingerprint() and len(fingerprint) == 64
+    sources = pipeline.generator_sources()
+    names = {path.name for path in sources}
+    assert {"snapshot.graphql", "render.py", "charts.py", "base.html", "portal.css"} <= names

@@ -16,7 +16,12 @@ from api.organizations.models import Organization
 from api.schema import schema
 from api.settings import Settings
 from tests.api.feedback.conftest import World, counting_statements, gid
-from tests.fixtures.factories import make_client, make_feedback, make_invitation, make_mystery_shop
+from tests.fixtures.factories import (
+    make_client,
+    make_feedback,
+    make_invitation,
+    make_mystery_shop,
+)
 from tests.fixtures.graphql import data_of, execute
 
 SCORES = "sampleSize insufficientData csatSampleSize csatPercent csatMean csatInterval { low high } npsSampleSize nps " \

@@ -11,7 +11,12 @@ from api.auth.principal import Principal
 from api.organizations.models import Organization
 from api.projects.models import MilestoneKind, MilestoneStatus, RiskStatus, Visibility
 from tests.api.projects.conftest import World, counted_statements, global_id, principal
-from tests.fixtures.factories import make_client, make_milestone, make_project, make_risk
+from tests.fixtures.factories import (
+    make_client,
+    make_milestone,
+    make_project,
+    make_risk,
+)
 from tests.fixtures.graphql import data_of
 
 PAGE = """

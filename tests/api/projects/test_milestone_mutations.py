@@ -14,6 +14,7 @@ from api.projects import milestone_service
 from api.projects.events import MilestoneAccepted
 from api.projects.milestone_service import MilestoneFields
 from api.projects.models import Milestone, MilestoneKind, MilestoneStatus
+from api.settings import Settings
 from tests.api.projects.conftest import World, count_rows, global_id, unbind
 from tests.fixtures.graphql import data_of
 
@@ -206,28 +207,29 @@ async def test_pmo_staff_change_anything_and_acceptance_is_an_event(session: Asy
                               plannedValue="75000.25")
     assert replanned["userErrors"] == [] and replanned["milestone"]["name"] == "Go-live"
     accept = MilestoneFields(status=MilestoneStatus.ACCEPTED)
-    changed = await milestone_service.update_milestone(session, principal=world.staff, milestone_id=world.build.id,
+    changed = await milestone_service.update_milestone(session, settings=Settings(), principal=world.staff,
+                                                       milestone_id=world.build.id,
                                                        fields=accept)
     assert changed.item.status is MilestoneStatus.ACCEPTED and changed.item.completed_date is not None
     assert changed.events == (MilestoneAccepted(milestone_id=world.build.id, project_id=world.a1.id,
                                                 client_id=world.alpha.id, kind=MilestoneKind.MILESTONE,
                                                 accepted_by_user_id=world.manager.id),)
-    unchanged = await milestone_service.update_milestone(session, principal=world.staff,
+    unchanged = await milestone_service.update_milestone(session, settings=Settings(), principal=world.staff,
                                                          milestone_id=world.build.id, fields=accept)
     assert unchanged.events == ()
     reopened = await milestone_service.update_milestone(
-        session, principal=world.staff, milestone_id=world.build.id,
+        session, settings=Settings(), principal=world.staff, milestone_id=world.build.id,
         fields=MilestoneFields(status=MilestoneStatus.IN_PROGRESS, percent_complete=70))
     assert (reopened.item.accepted_at, reopened.item.accepted_by_id, reopened.item.completed_date) == (None, None, None)
 
 
 async def test_a_client_acceptance_through_the_service_is_an_event(session: AsyncSession, world: World) -> None:
-    changed = await milestone_service.update_milestone(session, principal=world.alpha_executive,
+    changed = await milestone_service.update_milestone(session, settings=Settings(), principal=world.alpha_executive,
                                                        milestone_id=world.design.id,
                                                        fields=MilestoneFields(status=MilestoneStatus.ACCEPTED))
     assert [type(event) for event in changed.events] == [MilestoneAccepted]
     assert changed.events[0].kind is MilestoneKind.DELIVERABLE
-    rejected = await milestone_service.update_milestone(session, principal=world.beta_contact,
+    rejected = await milestone_service.update_milestone(session, settings=Settings(), principal=world.beta_contact,
                                                         milestone_id=world.b1_milestone.id,
                                                         fields=MilestoneFields(status=MilestoneStatus.REJECTED))
     assert rejected.events == () and rejected.item.completed_date is None

@@ -15,6 +15,7 @@ from api.projects import service as project_service
 from api.projects.events import ProjectClosed
 from api.projects.models import Project, ProjectStatus
 from api.projects.service import ProjectFields
+from api.settings import Settings
 from tests.api.projects.conftest import World, count_rows, global_id, unbind
 from tests.fixtures.factories import make_organization, make_user
 from tests.fixtures.graphql import data_of
@@ -183,11 +184,11 @@ async def test_update_checks_dates_against_the_stored_period_and_codes_against_s
 
 async def test_closing_a_project_raises_project_closed_once(session: AsyncSession, world: World) -> None:
     close = ProjectFields(status=ProjectStatus.CLOSED, percent_complete=100)
-    changed = await project_service.update_project(session, principal=world.staff, project_id=world.a1.id, fields=close)
+    changed = await project_service.update_project(session, settings=Settings(), principal=world.staff, project_id=world.a1.id, fields=close)
     assert changed.item.status is ProjectStatus.CLOSED
     assert changed.events == (ProjectClosed(project_id=world.a1.id, client_id=world.alpha.id),)
-    again = await project_service.update_project(session, principal=world.staff, project_id=world.a1.id, fields=close)
+    again = await project_service.update_project(session, settings=Settings(), principal=world.staff, project_id=world.a1.id, fields=close)
     assert again.events == ()
-    renamed = await project_service.update_project(session, principal=world.staff, project_id=world.a2.id,
+    renamed = await project_service.update_project(session, settings=Settings(), principal=world.staff, project_id=world.a2.id,
                                                    fields=ProjectFields(name="Renamed"))
     assert renamed.events == ()

@@ -23,6 +23,7 @@ from api.projects.models import (
 )
 from api.reports import service as report_service
 from api.reports.models import ReportState
+from api.settings import Settings
 from tests.api.reports.conftest import World, global_id, unbind
 from tests.fixtures.factories import make_status_report
 from tests.fixtures.graphql import data_of
@@ -169,7 +170,7 @@ async def test_only_a_published_report_of_the_same_project_and_period_can_be_ame
 
 async def test_publishing_tells_what_to_set_in_motion(session: AsyncSession, world: World) -> None:
     published = await report_service.publish_status_report(
-        session, principal=world.staff, report_id=world.march_draft.id)
+        session, settings=Settings(), principal=world.staff, report_id=world.march_draft.id)
     assert (published.report.id, published.project_id, published.client_id) == (
         world.march_draft.id, world.a1.id, world.alpha.id)
     assert published.report.state is ReportState.PUBLISHED

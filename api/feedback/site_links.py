@@ -1,0 +1,44 @@
+"""Site-wide survey links: one long-lived, many-use link per touchpoint for a client's microsite."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.feedback.invitation_service import issue_invitation, survey_link
+from api.feedback.models import InvitationTrigger, SurveyInvitation, Touchpoint
+from api.kit.columns import utcnow
+from api.settings import Settings
+
+SITE_LINK_USES = 100_000
+SITE_LINK_LIFETIME = timedelta(days=365)
+SITE_LINK_RENEWAL = timedelta(days=30)
+
+
+async def site_survey_links(session: AsyncSession, *, settings: Settings, client_id: int,
+                            now: datetime | None = None) -> dict[Touchpoint, str]:
+    """One link per touchpoint for the client's site, reusing each one until it has 30 days or fewer of use left."""
+    now = (now or utcnow()).replace(microsecond=0)
+    current = await session.scalars(
+        select(SurveyInvitation)
+        .where(SurveyInvitation.client_id == client_id, SurveyInvitation.trigger == InvitationTrigger.SITE,
+               SurveyInvitation.contact_id.is_(None), SurveyInvitation.expires_at > now + SITE_LINK_RENEWAL,
+               SurveyInvitation.uses < SurveyInvitation.max_uses)
+        .order_by(SurveyInvitation.sent_at, SurveyInvitation.id)
+    )
+    by_touchpoint: dict[Touchpoint, SurveyInvitation] = {}
+    for invitation in current:
+        by_touchpoint.setdefault(invitation.touchpoint, invitation)
+    links: dict[Touchpoint, str] = {}
+    for touchpoint in Touchpoint:
+        invitation = by_touchpoint.get(touchpoint)
+        if invitation is None:
+            fresh = SurveyInvitation(client_id=client_id, touchpoint=touchpoint, trigger=InvitationTrigger.SITE,
+                                     max_uses=SITE_LINK_USES, sent_at=now, expires_at=now + SITE_LINK_LIFETIME)
+            links[touchpoint] = (await issue_invitation(session, principal=None, settings=settings,
+                                                        invitation=fresh)).link
+        else:
+            links[touchpoint] = survey_link(invitation, settings=settings)
+    return links
