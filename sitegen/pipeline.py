@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import portal_theme
+from api.feedback.site_links import site_survey_links
 from api.settings import Settings
 from api.sites import service as site_service
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
@@ -91,10 +92,13 @@ async def publish_build(session: AsyncSession, build: SiteBuild, *, settings: Se
     """
     entry = await site_service.client_site(session, client_id=build.client_id)
     slug, site, site_path = entry.client.slug, entry.site, entry.site_path
-    options = SiteOptions(brand_name=site.brand_name or entry.client.name, accent_color=site.accent_color,
-                          logo_url=site.logo_url)
     try:
         publisher = publisher or publisher_for(build.target, settings)
+        # Before the snapshot binds the client's scope to the session: survey invitations are PMO-only rows.
+        links = await site_survey_links(session, settings=settings, client_id=build.client_id)
+        options = SiteOptions(brand_name=site.brand_name or entry.client.name, accent_color=site.accent_color,
+                              logo_url=site.logo_url, feedback_links={t.value: url for t, url in sorted(
+                                  links.items(), key=lambda item: item[0].value)})
         snapshot = await fetch_snapshot(session, settings=settings, client_id=build.client_id, slug=slug)
         digest = input_hash(snapshot, extra=f"{generator_fingerprint()}|{options}|{build.target}")
         if not force and site.published_input_hash == digest and site.published_key == site.site_key:

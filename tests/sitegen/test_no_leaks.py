@@ -13,7 +13,7 @@ import pytest
 
 from api.auth.models import Role
 from api.database import upgrade_database
-from api.feedback.models import ActionItemStatus
+from api.feedback.models import ActionItemStatus, Touchpoint
 from api.kit.database import create_engine, create_session_factory
 from api.projects.models import Visibility
 from api.reports.models import ReportState
@@ -32,6 +32,8 @@ from tests.fixtures.factories import (
     make_status_report,
     make_user,
 )
+
+SURVEY_PAGES = "http://127.0.0.1:8000/s/"  # the API's own survey pages, at the default public URL
 
 INTERNAL_CANARIES = (
     "CANARY-NOTES-7731", "CANARY-RISK-TITLE-7732", "CANARY-RISK-TEXT-7733", "CANARY-SHOP-NOTES-7734",
@@ -165,4 +167,12 @@ def test_every_page_is_private_and_links_to_no_other_host(published):
         for page in pages:
             scan = _Links(page.read_text(encoding="utf-8"))
             assert {("robots", "noindex, nofollow"), ("referrer", "no-referrer")} <= scan.metas, page
-            assert not [u for u in scan.urls if re.match(r"(?i)(https?:)?//", u)], page
+            outside = [u for u in scan.urls if re.match(r"(?i)(https?:)?//", u) and not u.startswith(SURVEY_PAGES)]
+            assert not outside, page
+
+
+def test_the_feedback_page_links_every_touchpoint_to_rapports_survey_page(published):
+    for slug, site in published.items():
+        scan = _Links((site / "feedback.html").read_text(encoding="utf-8"))
+        surveys = [u for u in scan.urls if u.startswith(SURVEY_PAGES)]
+        assert len(surveys) == len(Touchpoint), slug
