@@ -133,6 +133,17 @@ def sites_build(
         raise typer.Exit(1)
 
 
+@sites_app.command("rotate-key")
+@one_line_errors
+def sites_rotate_key(client: Annotated[str, typer.Option("--client", help="Client slug.")]) -> None:
+    """Give a client's site a new secret address, publish it there and remove the old copy."""
+    outcome = asyncio.run(commands.rotate_site_key(settings(), slug=client, console=out))
+    if outcome.error:
+        raise typer.Exit(1)
+    address = settings().resolved_sites_base_url.rstrip("/")
+    out.print(f"{client} now lives at {address}/{outcome.site_path}/index.html", markup=False)
+
+
 @sites_app.command("status")
 @one_line_errors
 def sites_status() -> None:

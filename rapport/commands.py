@@ -87,6 +87,15 @@ def outcome_table(outcomes: list[BuildOutcome]) -> Table:
     return table
 
 
+async def rotate_site_key(settings: Settings, *, slug: str, console: Console | None = None) -> BuildOutcome:
+    """Move a client's site to a new secret address now: publish it there and remove the old copy."""
+    async with unit_of_work(settings) as session:
+        (entry,) = await site_service.client_sites(session, slugs=[slug])
+        await site_service.rotate_key(session, site=entry.site, principal=None)
+    (outcome,) = await build_sites(settings, slugs=[slug], console=console)
+    return outcome
+
+
 async def site_status(settings: Settings) -> Table:
     """A table of every client site: live address, last build, queue and next scheduled time."""
     async with unit_of_work(settings) as session:

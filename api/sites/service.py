@@ -331,11 +331,16 @@ async def update_site(session: AsyncSession, *, principal: Principal, client_id:
 
 
 async def rotate_site_key(session: AsyncSession, *, principal: Principal, client_id: int) -> SiteBuild:
-    """Give a client's site a new secret address; the next build publishes there and removes the old copy."""
+    """Give a client's site a new secret address (PMO staff); the next build publishes there and removes the old copy."""
     site = await _site_for_staff(session, principal=principal, client_id=client_id)
+    return await rotate_key(session, site=site, principal=principal)
+
+
+async def rotate_key(session: AsyncSession, *, site: Site, principal: Principal | None) -> SiteBuild:
+    """Move a site to a new secret address and queue its build; `principal` None is the server's operator."""
     site.site_key = secrets.token_hex(16)
-    build = await queue_build(session, client_id=client_id, trigger=BuildTrigger.MANUAL, reason="site key rotated",
-                              requested_by_id=principal.user_id)
+    build = await queue_build(session, client_id=site.client_id, trigger=BuildTrigger.MANUAL,
+                              reason="site key rotated", requested_by_id=principal.user_id if principal else None)
     await audit_service.record(session, principal=principal, action="site.key_rotated", object_type="Site",
-                               object_id=site.id, organization_id=client_id)
+                               object_id=site.id, organization_id=site.client_id)
     return build

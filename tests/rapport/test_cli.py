@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -85,3 +86,17 @@ def test_sites_build_prints_a_summary_and_sites_status_lists_the_result(cli_env:
 
     status = runner.invoke(app, ["sites", "status"])
     assert status.exit_code == 0 and "harbor" in status.stdout and "UNCHANGED" in status.stdout
+
+
+def test_rotating_a_key_moves_the_site_and_removes_the_old_copy(cli_env: dict[str, str], tmp_path: Path) -> None:
+    asyncio.run(_one_client(cli_env["RAPPORT_DATABASE_URL"]))
+    assert runner.invoke(app, ["sites", "build", "--all"]).exit_code == 0
+    sites = tmp_path / "sites"
+    (before,) = [path.name for path in sites.iterdir() if path.name.startswith("harbor-")]
+
+    rotated = runner.invoke(app, ["sites", "rotate-key", "--client", "harbor"])
+    assert rotated.exit_code == 0, rotated.output
+    (after,) = [path.name for path in sites.iterdir() if path.name.startswith("harbor-")]
+    assert after != before and f"/{after}/index.html" in rotated.stdout
+    assert "Berth Scheduling" in (sites / after / "index.html").read_text(encoding="utf-8")
+    assert _one_line_error(["sites", "rotate-key", "--client", "nobody"]).startswith("error: no client")
