@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test schema
+.PHONY: demo test schema chromium
 
 $(BIN)/rapport: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,15 @@ $(BIN)/rapport: pyproject.toml
 demo: $(BIN)/rapport
 	$(BIN)/rapport demo
 
-test: $(BIN)/rapport
+test: $(BIN)/rapport chromium
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's headless Chromium; install it when it is missing (needs root or sudo).
+chromium:
+	@command -v chromium >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 schema: $(BIN)/rapport
 	$(BIN)/rapport schema export
