@@ -9,7 +9,12 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.feedback import action_item_service, invitation_service, mystery_shop_service, summary_service
+from api.feedback import (
+    action_item_service,
+    invitation_service,
+    mystery_shop_service,
+    summary_service,
+)
 from api.feedback import service as feedback_service
 from api.feedback.metrics import Granularity as GranularityModel
 from api.feedback.program_types import ActionItem, MysteryShop
@@ -33,6 +38,8 @@ class FeedbackQueries:
         client_id: relay.GlobalID | None = None,
         project_id: relay.GlobalID | None = None,
         touchpoint: Touchpoint | None = None,
+        detractor: Annotated[bool | None, strawberry.argument(
+            description="true: only detractors (NPS 0-6 or CSAT 1-2); false: everyone else.")] = None,
     ) -> Connection[Feedback]:
         page = await feedback_service.list_feedback(
             info.context.session,
@@ -41,6 +48,7 @@ class FeedbackQueries:
             client_id=optional_node_id(client_id, "Client", field="clientId"),
             project_id=optional_node_id(project_id, "Project", field="projectId"),
             touchpoint=touchpoint,
+            detractor=detractor,
         )
         return Connection.from_page(page, Feedback.from_model)
 

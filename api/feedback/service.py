@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit_service
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.feedback import action_item_service
-from api.feedback.metrics import is_detractor
+from api.feedback.metrics import CSAT_DETRACTORS, NPS_DETRACTORS, is_detractor
 from api.feedback.models import Feedback, FeedbackChannel, Touchpoint
 from api.feedback.references import client_person, narrowed, subject_of
 from api.kit.errors import Forbidden, NotFound, Validator
@@ -20,6 +20,11 @@ from api.kit.pagination import Page, PageRequest, paginate
 from api.settings import Settings
 
 FEEDBACK_ORDER = [Feedback.submitted_at, Feedback.id]
+# The SQL form of metrics.is_detractor; NULL scores count as "not a detractor" on that scale.
+DETRACTOR = or_(
+    func.coalesce(Feedback.nps.between(NPS_DETRACTORS.start, NPS_DETRACTORS.stop - 1), false()),
+    func.coalesce(Feedback.csat.between(CSAT_DETRACTORS.start, CSAT_DETRACTORS.stop - 1), false()),
+)
 COMMENT_MAX_LENGTH = 2000
 SCALES = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
 
@@ -32,10 +37,13 @@ async def list_feedback(
     client_id: int | None = None,
     project_id: int | None = None,
     touchpoint: Touchpoint | None = None,
+    detractor: bool | None = None,
 ) -> Page[Feedback]:
-    """Feedback the principal may see, newest first, with optional filters."""
+    """Feedback the principal may see, newest first, with optional filters (detractors only, or none of them)."""
     statement = narrowed(_visible(principal), Feedback, client_id=client_id, project_id=project_id,
                          touchpoint=touchpoint)
+    if detractor is not None:
+        statement = statement.where(DETRACTOR if detractor else ~DETRACTOR)
     return await paginate(session, statement, key=FEEDBACK_ORDER, page=page, descending=True)
 
 

@@ -13,6 +13,7 @@ from strawberry.types import Info
 from api.auth.permissions import sees_internal
 from api.auth.types import User
 from api.feedback import models
+from api.feedback.metrics import is_detractor
 from api.projects.types import Project
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ class Feedback(relay.Node):
     pain_points: list[str]
     channel: FeedbackChannel
     submitted_at: datetime
+    is_detractor: bool = strawberry.field(description="An NPS of 0-6 or a CSAT of 1-2: someone to follow up with.")
     report_id: relay.GlobalID | None = strawberry.field(description="The status report this response is about.")
     milestone_id: relay.GlobalID | None = strawberry.field(description="The milestone this response is about.")
     project_id: strawberry.Private[int | None]
@@ -97,6 +99,7 @@ class Feedback(relay.Node):
             pain_points=list(feedback.pain_points or []),
             channel=feedback.channel,
             submitted_at=feedback.submitted_at,
+            is_detractor=is_detractor(csat=feedback.csat, nps=feedback.nps),
             report_id=global_id("StatusReport", feedback.report_id),
             milestone_id=global_id("Milestone", feedback.milestone_id),
             project_id=feedback.project_id,
