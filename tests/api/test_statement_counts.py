@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.models import Role
@@ -24,7 +21,7 @@ from tests.fixtures.factories import (
     make_risk,
     make_status_report,
 )
-from tests.fixtures.graphql import data_of
+from tests.fixtures.graphql import counted_statements, data_of
 
 DASHBOARD = """
 query Dashboard($slug: String!) {
@@ -45,23 +42,6 @@ query Dashboard($slug: String!) {
     }
   }
 }"""
-
-
-@contextmanager
-def statements(session: AsyncSession) -> Iterator[list[str]]:
-    """Every SQL statement sent on the session's connection inside the block."""
-    seen: list[str] = []
-    engine = session.bind.sync_engine
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 async def _client_with(session: AsyncSession, slug: str, projects: int, milestones: int) -> int:
@@ -89,7 +69,7 @@ async def test_the_dashboard_costs_the_same_statements_for_2_and_50_projects(ses
     counts = {}
     for slug, client_id in (("small-agency", small), ("large-agency", large)):
         principal = Principal(grants=(Grant(organization_id=pmo.id if role is Role.PMO_STAFF else client_id, role=role),))
-        with statements(session) as seen:
+        with counted_statements(session) as seen:
             data = await data_of(session, principal, DASHBOARD, slug=slug)
         projects = data["client"]["projects"]["edges"]
         assert len(projects) == (2 if slug == "small-agency" else 50)

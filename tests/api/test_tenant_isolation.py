@@ -4,7 +4,6 @@ by any path, and every answer about A's objects is exactly the answer about an o
 from __future__ import annotations
 
 import asyncio
-import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,29 +18,34 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import database
 from api.app import create_app
 from api.auth import api_tokens
-
 from api.auth.backstop import PRINCIPAL_KEY
 from api.auth.models import ApiToken, Role
 from api.auth.principal import Grant, Principal
+from api.kit.database import create_engine, create_session_factory
 from api.models import Base
 from api.organizations.models import OrganizationKind
 from api.reports.models import ReportState
 from api.schema import schema
-from api.kit.database import create_engine, create_session_factory
 from api.settings import Settings
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
 from tests.fixtures.auth import settings_for, token_for
 from tests.fixtures.factories import (
-    assign, make_action_item, make_client, make_feedback, make_invitation, make_milestone, make_mystery_shop,
-    make_organization, make_project, make_risk, make_status_report, make_user,
+    assign,
+    make_action_item,
+    make_client,
+    make_feedback,
+    make_invitation,
+    make_milestone,
+    make_mystery_shop,
+    make_organization,
+    make_project,
+    make_risk,
+    make_status_report,
+    make_user,
 )
-from tests.fixtures.graphql import data_of, execute
+from tests.fixtures.graphql import data_of, execute, global_id
 
 MISSING = 987_654
-
-
-def gid(type_name: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 @dataclass
@@ -102,10 +106,10 @@ async def test_node_and_nodes_answer_like_missing_ids(session: AsyncSession, wor
     principal = world.principals[who]
     query = "query($id: ID!) { node(id: $id) { id } }"
     for type_name, pk in world.a_ids.items():
-        hidden = await execute(session, principal, query, id=gid(type_name, pk))
-        missing = await execute(session, principal, query, id=gid(type_name, MISSING))
+        hidden = await execute(session, principal, query, id=global_id(type_name, pk))
+        missing = await execute(session, principal, query, id=global_id(type_name, MISSING))
         assert (hidden.data, hidden.errors) == (missing.data, missing.errors) == ({"node": None}, None), type_name
-    ids = [gid(type_name, pk) for type_name, pk in world.a_ids.items()]
+    ids = [global_id(type_name, pk) for type_name, pk in world.a_ids.items()]
     many = await data_of(session, principal, "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", ids=ids)
     assert many == {"nodes": [None] * len(ids)}
 
@@ -120,19 +124,19 @@ ROOTS = {
 @pytest.mark.parametrize("who", PRINCIPALS)
 async def test_root_fields_answer_like_missing_ids(session: AsyncSession, world: World, who: str) -> None:
     principal = world.principals[who]
-    a_global_ids = {gid(type_name, pk) for type_name, pk in world.a_ids.items()}
+    a_global_ids = {global_id(type_name, pk) for type_name, pk in world.a_ids.items()}
     for root, (argument, type_name) in ROOTS.items():
         query = f"query($ref: ID) {{ {root}(first: 100, {argument}: $ref) {{ totalCount edges {{ node {{ id }} }} }} }}"
-        hidden = await execute(session, principal, query, ref=gid(type_name, world.a_ids[type_name]))
-        missing = await execute(session, principal, query, ref=gid(type_name, MISSING))
+        hidden = await execute(session, principal, query, ref=global_id(type_name, world.a_ids[type_name]))
+        missing = await execute(session, principal, query, ref=global_id(type_name, MISSING))
         assert (hidden.data, hidden.errors) == (missing.data, missing.errors), root
         unfiltered = await data_of(session, principal, query, ref=None)
         assert not {edge["node"]["id"] for edge in unfiltered[root]["edges"]} & a_global_ids, root
     singles = [("query($id: ID!) { project(id: $id) { id } }", "Project"),
                ("query($id: ID) { cxSummary(clientId: $id) { sampleSize csatPercent nps } }", "Client")]
     for query, type_name in singles:
-        hidden = await execute(session, principal, query, id=gid(type_name, world.a_ids[type_name]))
-        missing = await execute(session, principal, query, id=gid(type_name, MISSING))
+        hidden = await execute(session, principal, query, id=global_id(type_name, world.a_ids[type_name]))
+        missing = await execute(session, principal, query, id=global_id(type_name, MISSING))
         assert (hidden.data, hidden.errors) == (missing.data, missing.errors), query
     by_slug = 'query($slug: String!) { client(slug: $slug) { id projects(first: 5) { totalCount } } }'
     assert await data_of(session, principal, by_slug, slug="alpha-agency") == {"client": None}
@@ -187,9 +191,9 @@ async def test_mutations_referencing_another_clients_objects_answer_like_missing
                     "userErrors { field message code } } }")
         before = await _fingerprint(session)
         hidden = await execute(session, principal, document,
-                               input={**base_input, reference: gid(type_name, world.a_ids[type_name])})
+                               input={**base_input, reference: global_id(type_name, world.a_ids[type_name])})
         assert await _fingerprint(session) == before, f"{mutation} changed data for {who}"
-        missing = await execute(session, principal, document, input={**base_input, reference: gid(type_name, MISSING)})
+        missing = await execute(session, principal, document, input={**base_input, reference: global_id(type_name, MISSING)})
         assert hidden.errors is None and missing.errors is None, (mutation, hidden.errors, missing.errors)
         assert hidden.data == missing.data, (mutation, reference, hidden.data, missing.data)
         assert hidden.data[mutation][payload_field] is None and hidden.data[mutation]["userErrors"], mutation
@@ -212,7 +216,7 @@ async def _http_world(url: str, settings: Settings) -> dict[str, Any]:
             role=Role.CLIENT_CONTACT, scopes=["read", "write"], ttl_seconds=3600)
         await api_tokens.revoke_api_token(session, principal=admin_principal, api_token_id=issued.api_token.id)
         await session.commit()
-        world = {"project": gid("Project", project.id), "admin": admin.id, "revoked": issued.token}
+        world = {"project": global_id("Project", project.id), "admin": admin.id, "revoked": issued.token}
     await engine.dispose()
     return world
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from datetime import UTC, datetime, timedelta
 
@@ -19,7 +18,7 @@ from api.organizations.models import OrganizationKind
 from api.schema import schema
 from api.settings import Settings
 from tests.fixtures.factories import make_client, make_organization, make_user
-from tests.fixtures.graphql import data_of
+from tests.fixtures.graphql import data_of, global_id
 
 CREATE = """
 mutation($input: CreateApiTokenInput!) {
@@ -34,10 +33,6 @@ mutation($input: RevokeApiTokenInput!) {
 }"""
 LIST = "query { viewer { apiTokens(first: 50) { totalCount edges { node { name client { slug } } } } } }"
 NODE = "query($id: ID!) { node(id: $id) { ... on ApiToken { name } } }"
-
-
-def _gid(type_name: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 @pytest.fixture
@@ -55,7 +50,7 @@ async def world(session: AsyncSession) -> dict:
 
 
 async def _create(session: AsyncSession, principal: Principal, client_id: int, **values: object) -> dict:
-    payload = {"organizationId": _gid("Client", client_id), "name": "BI export", "role": "CLIENT_CONTACT",
+    payload = {"organizationId": global_id("Client", client_id), "name": "BI export", "role": "CLIENT_CONTACT",
                "scopes": ["READ"], "ttlSeconds": 3600, **values}
     return (await data_of(session, principal, CREATE, input=payload))["createApiToken"]
 
@@ -161,5 +156,5 @@ async def test_another_clients_token_answers_like_a_missing_one(session: AsyncSe
     mine = await data_of(session, world["admin"], NODE, id=created["apiToken"]["id"])
     assert mine == {"node": {"name": "Beta feed"}}
     hidden = await data_of(session, world["executive"], NODE, id=created["apiToken"]["id"])
-    missing = await data_of(session, world["executive"], NODE, id=_gid("ApiToken", 999_999))
+    missing = await data_of(session, world["executive"], NODE, id=global_id("ApiToken", 999_999))
     assert hidden == missing == {"node": None}

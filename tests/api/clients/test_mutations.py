@@ -11,7 +11,7 @@ from api.auth.principal import Grant, Principal
 from api.organizations.models import Organization, OrganizationKind
 from api.sites.models import Site
 from tests.fixtures.factories import make_client, make_organization
-from tests.fixtures.graphql import data_of
+from tests.fixtures.graphql import data_of, global_id
 
 CREATE = """
 mutation($input: CreateClientInput!) {
@@ -66,7 +66,7 @@ async def test_a_client_contact_may_not_create_or_update_clients(session: AsyncS
     contact = Principal(grants=(Grant(organization_id=own.id, role=Role.CLIENT_CONTACT),), user_id=None)
     created = (await data_of(session, contact, CREATE, input={"slug": "mine", "name": "Mine"}))["createClient"]
     assert created["userErrors"][0]["code"] == "FORBIDDEN"
-    updated = (await data_of(session, contact, UPDATE, input={"id": _gid(own.id), "name": "Renamed"}))["updateClient"]
+    updated = (await data_of(session, contact, UPDATE, input={"id": global_id("Client", own.id), "name": "Renamed"}))["updateClient"]
     assert updated["userErrors"][0]["code"] == "FORBIDDEN"
     await session.refresh(own)
     assert own.name != "Renamed"
@@ -75,13 +75,9 @@ async def test_a_client_contact_may_not_create_or_update_clients(session: AsyncS
 async def test_update_changes_only_given_fields_and_unknown_ids_are_not_found(session: AsyncSession) -> None:
     staff = await _staff(session)
     client = await make_client(session, slug="harbor", name="Harbor")
-    payload = (await data_of(session, staff, UPDATE, input={"id": _gid(client.id), "sector": "ENTERPRISE"}))["updateClient"]
+    payload = (await data_of(session, staff, UPDATE, input={"id": global_id("Client", client.id), "sector": "ENTERPRISE"}))["updateClient"]
     assert payload == {"client": {"name": "Harbor", "sector": "ENTERPRISE"}, "userErrors": []}
-    missing = (await data_of(session, staff, UPDATE, input={"id": _gid(999_999), "name": "X"}))["updateClient"]
+    missing = (await data_of(session, staff, UPDATE, input={"id": global_id("Client", 999_999), "name": "X"}))["updateClient"]
     assert missing["userErrors"][0]["code"] == "NOT_FOUND"
 
 
-def _gid(pk: int) -> str:
-    import base64
-
-    return base64.b64encode(f"Client:{pk}".encode()).decode()

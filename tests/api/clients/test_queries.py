@@ -6,10 +6,14 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.models import Role
-from api.auth.principal import Grant, Principal
 from api.organizations.models import OrganizationKind
-from tests.fixtures.factories import assign, make_client, make_organization, make_project
-from tests.fixtures.graphql import data_of, execute
+from tests.fixtures.factories import (
+    assign,
+    make_client,
+    make_organization,
+    make_project,
+)
+from tests.fixtures.graphql import data_of, execute, global_id, principal
 
 CLIENTS = """
 query { clients(first: 50) { totalCount edges { node { slug name projects(first: 50) { totalCount edges { node { code } } } } } } }
@@ -29,20 +33,16 @@ async def world(session: AsyncSession) -> dict:
     return {"alpha": alpha, "beta": beta, "sub": sub, "a1": a1, "b1": b1}
 
 
-def _principal(org_id: int, role: Role) -> Principal:
-    return Principal(grants=(Grant(organization_id=org_id, role=role),), user_id=None)
-
-
 async def test_pmo_staff_see_every_client_and_project(session: AsyncSession, world: dict) -> None:
     pmo = await make_organization(session, kind=OrganizationKind.PMO)
-    data = await data_of(session, _principal(pmo.id, Role.PMO_STAFF), PROJECTS)
+    data = await data_of(session, principal(pmo.id, Role.PMO_STAFF), PROJECTS)
     codes = {edge["node"]["code"] for edge in data["projects"]["edges"]}
     assert {"A-1", "A-2", "B-1"} <= codes
     assert data["projects"]["totalCount"] == len(codes)
 
 
 async def test_a_client_contact_sees_only_their_own_client(session: AsyncSession, world: dict) -> None:
-    contact = _principal(world["alpha"].id, Role.CLIENT_CONTACT)
+    contact = principal(world["alpha"].id, Role.CLIENT_CONTACT)
     data = await data_of(session, contact, CLIENTS)
     assert [edge["node"]["slug"] for edge in data["clients"]["edges"]] == ["alpha"]
     projects = data["clients"]["edges"][0]["node"]["projects"]
@@ -54,21 +54,21 @@ async def test_a_client_contact_sees_only_their_own_client(session: AsyncSession
 
 
 async def test_another_clients_objects_answer_like_missing_ones(session: AsyncSession, world: dict) -> None:
-    contact = _principal(world["beta"].id, Role.CLIENT_CONTACT)
+    contact = principal(world["beta"].id, Role.CLIENT_CONTACT)
     query = 'query($id: ID!) { project(id: $id) { code } node(id: $id) { id } client(slug: "alpha") { slug } }'
-    hidden = await execute(session, contact, query, id=_global_id("Project", world["a1"].id))
-    missing = await execute(session, contact, query, id=_global_id("Project", 999_999))
+    hidden = await execute(session, contact, query, id=global_id("Project", world["a1"].id))
+    missing = await execute(session, contact, query, id=global_id("Project", 999_999))
     assert hidden.errors is None and missing.errors is None
     assert hidden.data == missing.data == {"project": None, "node": None, "client": None}
 
 
 async def test_a_subcontractor_sees_only_assigned_projects(session: AsyncSession, world: dict) -> None:
-    data = await data_of(session, _principal(world["sub"].id, Role.SUBCONTRACTOR), PROJECTS)
+    data = await data_of(session, principal(world["sub"].id, Role.SUBCONTRACTOR), PROJECTS)
     assert [edge["node"]["code"] for edge in data["projects"]["edges"]] == ["B-1"]
 
 
 async def test_keyset_pages_walk_the_whole_list_in_both_directions(session: AsyncSession, world: dict) -> None:
-    pmo = _principal((await make_organization(session, kind=OrganizationKind.PMO)).id, Role.PMO_ADMIN)
+    pmo = principal((await make_organization(session, kind=OrganizationKind.PMO)).id, Role.PMO_ADMIN)
     query = "query($after: String) { projects(first: 1, after: $after) { edges { node { code } } pageInfo { hasNextPage endCursor } } }"
     seen, after = [], None
     while True:
@@ -92,7 +92,7 @@ async def test_keyset_pages_walk_the_whole_list_in_both_directions(session: Asyn
 async def test_bad_page_requests_are_refused_with_a_clear_error(
     session: AsyncSession, world: dict, arguments: str, message: str
 ) -> None:
-    pmo = _principal(world["alpha"].id, Role.CLIENT_EXECUTIVE)
+    pmo = principal(world["alpha"].id, Role.CLIENT_EXECUTIVE)
     query = "query { projects" + (f"({arguments})" if arguments else "") + " { totalCount } }"
     result = await execute(session, pmo, query)
     assert result.errors is not None
@@ -100,7 +100,3 @@ async def test_bad_page_requests_are_refused_with_a_clear_error(
     assert result.errors[0].extensions["code"] == "INVALID"
 
 
-def _global_id(type_name: str, pk: int) -> str:
-    import base64
-
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import base64
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit.models import AuditEvent
 from api.auth.models import Role
-from api.auth.principal import Grant, Principal
+from api.auth.principal import Principal
 from api.organizations.models import OrganizationKind
-from api.sites.models import BuildState, BuildTrigger, SiteBuild
 from api.projects.models import MilestoneStatus
-from tests.fixtures.factories import assign, make_client, make_milestone, make_organization, make_project, make_status_report
-from tests.fixtures.graphql import data_of
+from api.sites.models import BuildState, BuildTrigger, SiteBuild
+from tests.fixtures.factories import (
+    assign,
+    make_client,
+    make_milestone,
+    make_organization,
+    make_project,
+    make_status_report,
+)
+from tests.fixtures.graphql import data_of, global_id, principal
 
 REQUEST = """
 mutation($input: RequestSiteBuildInput!) {
@@ -23,22 +28,14 @@ mutation($input: RequestSiteBuildInput!) {
 BUILDS = "query { siteBuilds(first: 20) { totalCount edges { node { state error client { slug } } } } }"
 
 
-def _gid(type_name: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
-
-
-def _as(org_id: int, role: Role) -> Principal:
-    return Principal(grants=(Grant(organization_id=org_id, role=role),), user_id=None)
-
-
 async def _staff(session: AsyncSession) -> Principal:
-    return _as((await make_organization(session, kind=OrganizationKind.PMO)).id, Role.PMO_STAFF)
+    return principal((await make_organization(session, kind=OrganizationKind.PMO)).id, Role.PMO_STAFF)
 
 
 async def test_a_request_queues_a_build_and_a_second_request_joins_it(session: AsyncSession) -> None:
     staff, client = await _staff(session), await make_client(session, slug="harbor")
-    first = (await data_of(session, staff, REQUEST, input={"clientId": _gid("Client", client.id), "reason": "report out"}))
-    second = (await data_of(session, staff, REQUEST, input={"clientId": _gid("Client", client.id)}))
+    first = (await data_of(session, staff, REQUEST, input={"clientId": global_id("Client", client.id), "reason": "report out"}))
+    second = (await data_of(session, staff, REQUEST, input={"clientId": global_id("Client", client.id)}))
     assert first["requestSiteBuild"]["userErrors"] == []
     build = first["requestSiteBuild"]["siteBuild"]
     assert build["state"] == "QUEUED" and build["trigger"] == "MANUAL" and build["reason"] == "report out"
@@ -50,12 +47,12 @@ async def test_a_request_queues_a_build_and_a_second_request_joins_it(session: A
 
 async def test_clients_cannot_request_builds_and_other_clients_answer_like_missing(session: AsyncSession) -> None:
     own, other = await make_client(session), await make_client(session)
-    contact = _as(own.id, Role.CLIENT_EXECUTIVE)
-    refused = (await data_of(session, contact, REQUEST, input={"clientId": _gid("Client", own.id)}))["requestSiteBuild"]
+    contact = principal(own.id, Role.CLIENT_EXECUTIVE)
+    refused = (await data_of(session, contact, REQUEST, input={"clientId": global_id("Client", own.id)}))["requestSiteBuild"]
     assert refused["siteBuild"] is None and refused["userErrors"][0]["code"] == "FORBIDDEN"
 
     staff = await _staff(session)
-    hidden = await data_of(session, staff, REQUEST, input={"clientId": _gid("Client", 987_654)})
+    hidden = await data_of(session, staff, REQUEST, input={"clientId": global_id("Client", 987_654)})
     assert hidden["requestSiteBuild"]["userErrors"][0]["code"] == "NOT_FOUND"
     assert await session.scalar(select(SiteBuild.id).where(SiteBuild.client_id == other.id)) is None
 
@@ -67,7 +64,7 @@ async def test_site_builds_are_scoped_and_errors_are_for_staff_only(session: Asy
                               error="TimeoutError: store did not answer"))
     await session.flush()
 
-    mine = (await data_of(session, _as(own.id, Role.CLIENT_CONTACT), BUILDS))["siteBuilds"]
+    mine = (await data_of(session, principal(own.id, Role.CLIENT_CONTACT), BUILDS))["siteBuilds"]
     assert mine["totalCount"] == 1
     assert mine["edges"][0]["node"] == {"state": "FAILED", "error": None, "client": {"slug": "own-client"}}
 
@@ -80,9 +77,9 @@ async def test_client_site_address_for_the_clients_own_people_and_staff_only(ses
     client = await make_client(session, slug="harbor")
     sub = await make_organization(session, kind=OrganizationKind.SUBCONTRACTOR)
     query = '{ client(slug: "harbor") { site { url enabled schedule timeZone } } }'
-    own = (await data_of(session, _as(client.id, Role.CLIENT_CONTACT), query))["client"]["site"]
+    own = (await data_of(session, principal(client.id, Role.CLIENT_CONTACT), query))["client"]["site"]
     assert own["url"] == f"http://127.0.0.1:8000/sites/harbor-key{client.id:04d}/index.html" and own["enabled"]
-    assert (await data_of(session, _as(sub.id, Role.SUBCONTRACTOR), query))["client"] is None
+    assert (await data_of(session, principal(sub.id, Role.SUBCONTRACTOR), query))["client"] is None
 
 
 UPDATE_SITE = """
@@ -95,13 +92,13 @@ ROTATE = "mutation($input: RotateSiteKeyInput!) { rotateSiteKey(input: $input) {
 async def test_site_settings_are_validated_and_changed_together(session: AsyncSession) -> None:
     staff, client = await _staff(session), await make_client(session, slug="harbor")
     refused = (await data_of(session, staff, UPDATE_SITE, input={
-        "clientId": _gid("Client", client.id), "schedule": "daily", "timeZone": "Mars/Base", "accentColor": "#ffff00",
+        "clientId": global_id("Client", client.id), "schedule": "daily", "timeZone": "Mars/Base", "accentColor": "#ffff00",
         "logoUrl": "https://cdn.example/logo.png"}))["updateSite"]
     assert refused["site"] is None
     assert {e["field"][1] for e in refused["userErrors"]} == {"schedule", "timeZone", "accentColor", "logoUrl"}
 
     changed = (await data_of(session, staff, UPDATE_SITE, input={
-        "clientId": _gid("Client", client.id), "schedule": "0 7 * * 1-5", "timeZone": "America/Chicago",
+        "clientId": global_id("Client", client.id), "schedule": "0 7 * * 1-5", "timeZone": "America/Chicago",
         "accentColor": "#1f5f8b", "brandName": "Harbor PMO"}))["updateSite"]
     assert changed["userErrors"] == []
     assert changed["site"]["schedule"] == "0 7 * * 1-5" and changed["site"]["timeZone"] == "America/Chicago"
@@ -111,12 +108,12 @@ async def test_site_settings_are_validated_and_changed_together(session: AsyncSe
 async def test_rotating_the_key_moves_the_address_and_queues_a_build(session: AsyncSession) -> None:
     staff, client = await _staff(session), await make_client(session, slug="harbor")
     before = (await data_of(session, staff, '{ client(slug: "harbor") { site { url } } }'))["client"]["site"]["url"]
-    rotated = (await data_of(session, staff, ROTATE, input={"clientId": _gid("Client", client.id)}))["rotateSiteKey"]
+    rotated = (await data_of(session, staff, ROTATE, input={"clientId": global_id("Client", client.id)}))["rotateSiteKey"]
     assert rotated == {"siteBuild": {"state": "QUEUED", "reason": "site key rotated"}, "userErrors": []}
     after = (await data_of(session, staff, '{ client(slug: "harbor") { site { url } } }'))["client"]["site"]["url"]
     assert after != before and after.startswith("http://127.0.0.1:8000/sites/harbor-")
-    contact = _as(client.id, Role.CLIENT_EXECUTIVE)
-    assert (await data_of(session, contact, ROTATE, input={"clientId": _gid("Client", client.id)}))[
+    contact = principal(client.id, Role.CLIENT_EXECUTIVE)
+    assert (await data_of(session, contact, ROTATE, input={"clientId": global_id("Client", client.id)}))[
         "rotateSiteKey"]["userErrors"][0]["code"] == "FORBIDDEN"
 
 
@@ -129,11 +126,11 @@ async def test_client_visible_changes_queue_one_event_build_even_from_a_subcontr
     report = await make_status_report(session, project=project)
 
     publish = "mutation($id: ID!) { publishStatusReport(input: {id: $id}) { userErrors { code } } }"
-    assert (await data_of(session, staff, publish, id=_gid("StatusReport", report.id)))["publishStatusReport"] == {
+    assert (await data_of(session, staff, publish, id=global_id("StatusReport", report.id)))["publishStatusReport"] == {
         "userErrors": []}
     progress = "mutation($id: ID!) { updateMilestone(input: {id: $id, percentComplete: 70}) { userErrors { code } } }"
-    subcontractor = _as(sub.id, Role.SUBCONTRACTOR)
-    assert (await data_of(session, subcontractor, progress, id=_gid("Milestone", milestone.id)))["updateMilestone"] == {
+    subcontractor = principal(sub.id, Role.SUBCONTRACTOR)
+    assert (await data_of(session, subcontractor, progress, id=global_id("Milestone", milestone.id)))["updateMilestone"] == {
         "userErrors": []}
 
     session.info.pop("principal", None)
