@@ -64,6 +64,8 @@ class Project:
     risks: tuple[dict, ...] = ()
     reports: tuple[Report, ...] = ()
     financials: dict | None = None
+    manager: dict | None = None
+    team: tuple[dict, ...] = ()
 
     @property
     def page_name(self) -> str:
@@ -123,6 +125,8 @@ def _read_project(node: dict) -> Project:
         risks=tuple(risks),
         reports=_read_reports(node),
         financials=node.get("financials"),
+        manager=node.get("manager"),
+        team=tuple(_complete_list(node["assignments"], f"{node['code']} assignments")),
     )
 
 

@@ -17,10 +17,12 @@ import portal_theme
 from api.kit.errors import Validator
 from api.sites.branding import check_branding
 from sitegen.content import Project, read_action_items, read_projects
+from sitegen.pages.contacts import contacts_page
 from sitegen.pages.cx import TOUCHPOINT_LABELS, feedback_page, you_said_we_did_page
 from sitegen.pages.home import home_page
 from sitegen.pages.project import project_page
 from sitegen.pages.report import report_page
+from sitegen.pages.search import INDEX_FILE, search_entry, search_index_script, search_page
 
 
 @dataclass(frozen=True)
@@ -52,18 +54,26 @@ def render_site_project(snapshot: dict, *, project_dir: Path, options: SiteOptio
     action_items = read_action_items(snapshot)
     if project_dir.exists() and any(project_dir.iterdir()):
         raise FileExistsError(f"{project_dir} is not empty")
+    pages = {
+        "index.md": home_page(client["name"], projects),
+        "you-said-we-did.md": you_said_we_did_page(client["cxSummary"], action_items),
+        "feedback.md": feedback_page(options.feedback_links),
+        "contacts.md": contacts_page(projects),
+    }
+    for project in projects:
+        pages[f"projects/{project.page_name}.md"] = project_page(project)
+        for report in project.reports:
+            pages[f"reports/{report.page_name}.md"] = report_page(project, report)
+    entries = [search_entry(path, markdown) for path, markdown in pages.items()]
+    pages["search.md"] = search_page(entries)
     docs_dir = project_dir / "docs"
-    (docs_dir / "projects").mkdir(parents=True)
-    (docs_dir / "reports").mkdir()
+    for folder in ("projects", "reports"):
+        (docs_dir / folder).mkdir(parents=True)
     config = _mkdocs_config(client["name"], projects, options)
     _write(project_dir / "mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
-    _write(docs_dir / "index.md", home_page(client["name"], projects))
-    _write(docs_dir / "you-said-we-did.md", you_said_we_did_page(client["cxSummary"], action_items))
-    _write(docs_dir / "feedback.md", feedback_page(options.feedback_links))
-    for project in projects:
-        _write(docs_dir / "projects" / f"{project.page_name}.md", project_page(project))
-        for report in project.reports:
-            _write(docs_dir / "reports" / f"{report.page_name}.md", report_page(project, report))
+    _write(docs_dir / INDEX_FILE, search_index_script(entries))
+    for path, markdown in pages.items():
+        _write(docs_dir / path, markdown)
 
 
 def _mkdocs_config(client_name: str, projects: list[Project], options: SiteOptions) -> dict:
@@ -82,13 +92,13 @@ def _mkdocs_config(client_name: str, projects: list[Project], options: SiteOptio
     nav: list[dict] = [{"Home": "index.md"}]
     if projects:
         nav.append({"Projects": [{p.name: f"projects/{p.page_name}.md"} for p in projects]})
-    nav += [{"You said, we did": "you-said-we-did.md"}, {"Give feedback": "feedback.md"}]
+    nav += [{"You said, we did": "you-said-we-did.md"}, {"Give feedback": "feedback.md"}, {"Contacts": "contacts.md"}]
     config = {"site_name": client_name}
     if options.site_url:
         config["site_url"] = options.site_url
-    # Report pages stay out of the nav: each project page lists and links its own.
+    # Report pages stay out of the nav (each project page links its own); the header's search box leads to search.
     config |= {"use_directory_urls": False, "strict": True, "plugins": [], "theme": theme, "nav": nav,
-               "not_in_nav": "/reports/"}
+               "not_in_nav": "/reports/\n/search.md"}
     return config
 
 

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from api.auth.models import User
 from api.auth.principal import Principal
 from api.organizations.models import Organization
 from api.projects import milestone_service, risk_service, team_service
 from api.projects import service as project_service
 from api.projects.models import Milestone, Project, Risk
+from api.projects.team_service import TeamMember
 
 
 class ProjectLoaders:
@@ -31,7 +31,7 @@ class ProjectLoaders:
         async def risks(ids: Sequence[int]) -> list[Risk | None]:
             return await risk_service.risks_by_ids(session, principal=principal, ids=ids)
 
-        async def people(ids: Sequence[int]) -> list[User | None]:
+        async def people(ids: Sequence[int]) -> list[TeamMember | None]:
             return await team_service.people_by_ids(session, ids=ids)
 
         async def organizations(ids: Sequence[int]) -> list[Organization | None]:
@@ -41,5 +41,5 @@ class ProjectLoaders:
         self.milestone_by_id: DataLoader[int, Milestone | None] = DataLoader(load_fn=milestones)
         self.next_milestone: DataLoader[int, Milestone | None] = DataLoader(load_fn=next_milestones)
         self.risk_by_id: DataLoader[int, Risk | None] = DataLoader(load_fn=risks)
-        self.person_by_id: DataLoader[int, User | None] = DataLoader(load_fn=people)
+        self.person_by_id: DataLoader[int, TeamMember | None] = DataLoader(load_fn=people)
         self.organization_by_id: DataLoader[int, Organization | None] = DataLoader(load_fn=organizations)

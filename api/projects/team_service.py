@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth.models import User
-from api.auth.principal import Principal
+from api.auth.models import Membership, User
+from api.auth.principal import PMO_ROLES, Principal
 from api.auth.scoping import scoped
 from api.kit.pagination import Page, PageRequest, paginate_children
 from api.organizations.models import Organization
@@ -26,10 +27,19 @@ async def assignment_pages_by_project(
                                    page=page)
 
 
-async def people_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> list[User | None]:
-    """Users for `ids` in order (managers and assignees of projects the caller already sees)."""
-    rows = await session.scalars(select(User).where(User.id.in_(ids)))
-    found = {user.id: user for user in rows}
+@dataclass(frozen=True)
+class TeamMember:
+    """A person on a project, and whether they are PMO staff (whose work contact details clients may have)."""
+
+    user: User
+    pmo_staff: bool
+
+
+async def people_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> list[TeamMember | None]:
+    """People for `ids` in order (managers and assignees of projects the caller already sees)."""
+    pmo_staff = exists().where(Membership.user_id == User.id, Membership.role.in_(PMO_ROLES))
+    rows = await session.execute(select(User, pmo_staff).where(User.id.in_(ids)))
+    found = {user.id: TeamMember(user=user, pmo_staff=staff) for user, staff in rows}
     return [found.get(user_id) for user_id in ids]
 
 

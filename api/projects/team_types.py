@@ -8,7 +8,6 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from api.auth.models import User
 from api.auth.permissions import sees_internal
 from api.auth.principal import Principal
 from api.auth.types import OrganizationKind
@@ -17,16 +16,20 @@ from api.kit.pagination import Page, PageRequest
 from api.projects import models, team_service
 
 
-@strawberry.type(description="A person on a project. Their email shows to PMO staff only.")
+@strawberry.type(description="A person on a project. PMO staff's work email and phone show to everyone on the "
+                            "project (they are the client's contacts); other people's show to PMO staff only.")
 class Person:
     name: str
     title: str | None
     email: str | None
+    phone: str | None
 
     @classmethod
-    def from_model(cls, user: User, *, principal: Principal) -> Person:
-        """The view of `user` that `principal` may have."""
-        return cls(name=user.name, title=user.title, email=user.email if sees_internal(principal) else None)
+    def from_model(cls, member: team_service.TeamMember, *, principal: Principal) -> Person:
+        """The view of `member` that `principal` may have."""
+        user, reachable = member.user, member.pmo_staff or sees_internal(principal)
+        return cls(name=user.name, title=user.title, email=user.email if reachable else None,
+                   phone=user.phone if reachable else None)
 
 
 @strawberry.type(description="An organization working on a project.")

@@ -20,6 +20,8 @@ def project_node(
     risks: list[dict] | None = None,
     reports: list[dict] | None = None,
     financials: dict | None = None,
+    manager: dict | None = None,
+    team: list[dict] | None = None,
 ) -> dict:
     """A project node as the SiteSnapshot query returns it."""
     return {
@@ -40,6 +42,8 @@ def project_node(
             "quality": "GREEN",
         },
         "financials": financials,
+        "manager": copy.deepcopy(manager),
+        "assignments": _connection(team or []),
         "milestones": _connection(milestones or []),
         "risks": _connection(risks or []),
         "statusReports": _connection(reports or []),
@@ -75,6 +79,16 @@ def financials(budget: str, spent: str, percent: float | None, currency: str = "
     """Shared project financials as the SiteSnapshot query returns them."""
     return {"budgetAtCompletion": {"amount": budget, "currency": currency},
             "actualCostToDate": {"amount": spent, "currency": currency}, "percentSpent": percent}
+
+
+def person(name: str, *, title: str | None = None, email: str | None = None, phone: str | None = None) -> dict:
+    """A person (project manager or team member) as the SiteSnapshot query returns them."""
+    return {"name": name, "title": title, "email": email, "phone": phone}
+
+
+def assignment(role: str, *, organization: str, kind: str = "PMO", who: dict | None = None) -> dict:
+    """A project assignment node as the SiteSnapshot query returns it."""
+    return {"role": role, "person": copy.deepcopy(who), "organization": {"name": organization, "kind": kind}}
 
 
 def cx_point(month: str, *, csat: float | None, sample: int) -> dict:
@@ -116,6 +130,14 @@ def client_snapshot(nodes: list[dict], *, name: str = "Department of Transit Ser
     }
 
 
+DANA = person("Dana Reyes", title="Senior Project Manager", email="dana.reyes@pmo.example", phone="+1 202 555 0147")
+SAM = person("Sam Okafor", title="Business Analyst", email="sam.okafor@pmo.example")
+TRANSIT_TEAM = [
+    assignment("Project manager", organization="Northwind PMO", who=DANA),
+    assignment("Business analysis", organization="Northwind PMO", who=SAM),
+    assignment("Gate installation", organization="Harbor Field Services LLC", kind="SUBCONTRACTOR"),
+]
+
 TRANSIT_PROJECTS = [
     project_node(
         "TRN-101",
@@ -143,9 +165,11 @@ TRANSIT_PROJECTS = [
                    summary="Certification complete."),
         ],
         financials=financials("1250000.00", "610000.00", 48.8),
+        manager=DANA,
+        team=TRANSIT_TEAM,
     ),
     project_node("TRN-104", "Bus Depot Electrification", percent=35, overall="RED",
-                 summary="Charging infrastructure for the North and East depots."),
+                 summary="Charging infrastructure for the North and East depots.", manager=DANA),
     project_node("TRN-110", "Rider Information Displays", phase="CLOSEOUT", percent=96,
                  summary="Real-time arrival screens at 120 stops."),
     project_node("TRN-112", "Timetable Data Platform", status="ON_HOLD", phase="PLANNING", percent=12,
@@ -192,6 +216,8 @@ def hostile_snapshot() -> dict:
             reports=[report(HOSTILE_NAME, start="2025-01-01", end="2025-01-31", percent=10, summary=HOSTILE_SUMMARY,
                             accomplishments=HOSTILE_SUMMARY, next_steps=HOSTILE_NAME, issues=HOSTILE_SUMMARY)],
             financials=financials("100.00", "5.00", 5.0, currency=HOSTILE_NAME),
+            manager=person(HOSTILE_NAME, title=HOSTILE_SUMMARY, email='x"@evil.example><script>', phone="javascript:1"),
+            team=[assignment(HOSTILE_NAME, organization=HOSTILE_NAME, who=person(HOSTILE_NAME))],
         ),
         project_node("MD-2", "[Phish](https://evil.example/) *stars* _under_", status="CLOSED", percent=100),
     ]

@@ -21,6 +21,7 @@ from tests.sitegen.snapshots import (
 
 EPOCH = 1767225600  # 2026-01-01T00:00:00Z
 OPTIONS = SiteOptions(brand_name="Northwind PMO", accent_color="#1f5f8b", logo_url=None)
+THEME_SCRIPTS = '<script src="search-index.js"></script>\n  <script src="assets/javascripts/search.js"></script>'
 
 
 class _PageScan(HTMLParser):
@@ -90,7 +91,7 @@ def test_nav_shows_every_project_with_its_health(transit_site):
     expected = sorted(TRANSIT_PROJECTS, key=lambda node: node["name"])
     assert items == ["Home"] + [
         f"{node['name']} {markers[node['health']['overall']]} {node['health']['overall']}" for node in expected
-    ] + ["You said, we did", "Give feedback"]
+    ] + ["You said, we did", "Give feedback", "Contacts"]
     assert 'href="trn-104.html" aria-current="page"' in nav
 
 
@@ -121,9 +122,10 @@ def test_data_is_escaped_never_markup(hostile_site):
     pages = {p.name: p.read_text() for p in hostile_site.rglob("*.html")}
 
     assert set(pages) == {"index.html", "xss-1.html", "md-2.html", "xss-1-2025-01-31.html", "you-said-we-did.html",
-                          "feedback.html"}
+                          "feedback.html", "contacts.html", "search.html"}
     for name, page in pages.items():
         assert html.escape(HOSTILE_NAME, quote=False) in page, name
+        page = page.replace(THEME_SCRIPTS, "") if name == "search.html" else page
         assert not re.search(r"<(script|strong|em|b|i|img|code)\b", page), name
         hrefs = [a["href"] for a in _PageScan(page).find("a")]
         assert not [h for h in hrefs if "evil.example" in h or h.startswith("javascript:")], name
@@ -146,7 +148,9 @@ def test_every_page_is_private_accessible_and_self_contained(site, request):
         assert scan.find("main", id="content"), path
         urls = [a[key] for _, a in scan.tags for key in ("src", "href") if key in a]
         assert urls, path
-        assert not [u for u in urls if re.match(r"(?i)([a-z][a-z0-9+.-]*:|//)", u)], path
+        # mailto: and tel: links (contacts) load nothing; any other scheme or host would.
+        elsewhere = [u for u in urls if re.match(r"(?i)([a-z][a-z0-9+.-]*:|//)", u)]
+        assert not [u for u in elsewhere if not re.match(r"(mailto|tel):[^/]", u)], path
 
 
 def test_two_builds_give_identical_bytes(tmp_path_factory, transit_site):
@@ -176,6 +180,8 @@ def test_theme_loads_nothing_from_elsewhere():
     for path in files:
         text = path.read_text()
         assert "://" not in text, path
+        # The only scripts are the theme's own files, addressed through the site-relative `url` filter.
+        text = re.sub(r"<script src=\"\{\{ '[a-z/.-]+'\|url \}\}\"></script>", "", text)
         assert not re.search(r"<script|@import|@font-face|(src|href)=[\"']//|url\(", text), path
 
 

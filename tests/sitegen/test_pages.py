@@ -10,6 +10,7 @@ import pytest
 
 import portal_theme
 from sitegen.build import build_site
+from sitegen.content import read_projects
 from sitegen.render import SiteOptions, render_site_project
 from tests.sitegen.snapshots import transit_snapshot
 
@@ -168,3 +169,32 @@ def test_list_order_in_the_snapshot_does_not_change_the_pages(tmp_path_factory, 
     names = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
     assert names == sorted(p.relative_to(shuffled).as_posix() for p in shuffled.rglob("*.html"))
     assert all((site / name).read_bytes() == (shuffled / name).read_bytes() for name in names)
+
+
+def test_contacts_page_gives_each_projects_manager_and_how_to_reach_them(site):
+    contacts = _page(site, "contacts.html")
+    fare = re.search(r'<section class="contact-group" aria-labelledby="contacts-trn-101">.*?</section>', contacts,
+                     flags=re.DOTALL).group(0)
+
+    assert _text(re.search(r'<div class="contact-card">.*?</div>', fare, flags=re.DOTALL).group(0)) == (
+        "Project manager Dana Reyes Senior Project Manager Email dana.reyes@pmo.example Phone +1 202 555 0147")
+    assert '<a href="mailto:dana.reyes@pmo.example">' in fare and '<a href="tel:+12025550147">' in fare
+    assert [_text(row) for row in re.findall(r"<tr>.*?</tr>", fare, flags=re.DOTALL)][1:] == [
+        "Project manager Dana Reyes Northwind PMO (Project management office)",
+        "Business analysis Sam Okafor Northwind PMO (Project management office)",
+        "Gate installation Whole team Harbor Field Services LLC (Subcontractor)",
+    ]
+    audit = re.search(r'aria-labelledby="contacts-trn-120">.*?</section>', contacts, flags=re.DOTALL).group(0)
+    assert "No project manager is named yet." in audit and "<table" not in audit
+    headings = re.findall(r'<h2 id="contacts-[^"]+"><a href="projects/([^"]+)\.html">', contacts)
+    assert headings == [p.page_name for p in read_projects(transit_snapshot())]
+
+
+def test_contact_details_that_do_not_look_like_addresses_are_not_links(tmp_path_factory):
+    snapshot = transit_snapshot()
+    snapshot["client"]["projects"]["edges"][0]["node"]["manager"] = {
+        "name": "Lee", "title": None, "email": "lee at pmo", "phone": "ext. 12"}
+    contacts = _page(_build(tmp_path_factory, snapshot), "contacts.html")
+
+    assert "Email</dt><dd>lee at pmo</dd>" in contacts and "Phone</dt><dd>ext. 12</dd>" in contacts
+    assert "mailto:lee" not in contacts and 'href="tel:' not in contacts.split("Lee")[1].split("</section>")[0]

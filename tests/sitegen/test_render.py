@@ -46,8 +46,9 @@ def test_nav_lists_home_every_project_by_name_then_the_cx_pages(tmp_path):
     entries = [next(iter(item.items())) for item in projects["Projects"]]
     expected = sorted((n["name"], f"projects/{n['code'].lower()}.md") for n in TRANSIT_PROJECTS)
     assert entries == expected
-    assert cx_pages == [{"You said, we did": "you-said-we-did.md"}, {"Give feedback": "feedback.md"}]
-    assert config["not_in_nav"] == "/reports/"
+    assert cx_pages == [{"You said, we did": "you-said-we-did.md"}, {"Give feedback": "feedback.md"},
+                        {"Contacts": "contacts.md"}]
+    assert config["not_in_nav"] == "/reports/\n/search.md"
 
 
 def test_writes_one_page_per_project_and_per_published_report(tmp_path):
@@ -56,7 +57,8 @@ def test_writes_one_page_per_project_and_per_published_report(tmp_path):
     pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
     reports = ["reports/trn-101-2025-01-31.md", "reports/trn-101-2025-02-28.md", "reports/trn-101-2025-03-31.md"]
     projects = [f"projects/{n['code'].lower()}.md" for n in TRANSIT_PROJECTS]
-    assert pages == sorted(["index.md", "you-said-we-did.md", "feedback.md", *projects, *reports])
+    assert pages == sorted(["index.md", "you-said-we-did.md", "feedback.md", "contacts.md", "search.md", *projects,
+                            *reports])
 
 
 def test_theme_falls_back_to_the_package_directory_when_not_installed(tmp_path, monkeypatch):

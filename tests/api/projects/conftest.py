@@ -69,7 +69,7 @@ async def world(session: AsyncSession) -> World:
     pmo = await make_organization(session, kind=OrganizationKind.PMO)
     manager = await make_user(session, organization=pmo, role=Role.PMO_STAFF, email="dana.reyes@pmo.example",
                               name="Dana Reyes")
-    manager.title = "Senior Project Manager"
+    manager.title, manager.phone = "Senior Project Manager", "+1 202 555 0147"
     alpha = await make_client(session, slug="alpha", name="Alpha Agency")
     beta = await make_client(session, slug="beta", name="Beta Bureau")
     executive = await make_user(session, organization=alpha, role=Role.CLIENT_EXECUTIVE)

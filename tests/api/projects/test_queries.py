@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.auth.models import Role
 from api.auth.principal import Principal
+from api.organizations.models import Organization
+from api.projects.models import Assignment
 from tests.api.projects.conftest import World, global_id
+from tests.fixtures.factories import make_user
 from tests.fixtures.graphql import data_of, execute
 
 FINANCIALS = """
@@ -57,14 +61,13 @@ async def test_subcontractors_never_see_financials(session: AsyncSession, world:
     assert milestones and all(milestone["plannedValue"] is None for milestone in milestones)
 
 
-async def test_the_managers_email_shows_to_pmo_staff_only(session: AsyncSession, world: World) -> None:
-    query = "query($id: ID!) { project(id: $id) { manager { name title email } } }"
-    staff = await _project(session, world.staff, query, world.a1.id)
-    assert staff["manager"] == {"name": "Dana Reyes", "title": "Senior Project Manager",
-                                "email": "dana.reyes@pmo.example"}
-    for viewer in (world.alpha_contact, world.subcontractor):
-        assert (await _project(session, viewer, query, world.a1.id))["manager"] == {
-            "name": "Dana Reyes", "title": "Senior Project Manager", "email": None}
+async def test_the_managers_work_contact_details_show_to_everyone_on_the_project(
+        session: AsyncSession, world: World) -> None:
+    query = "query($id: ID!) { project(id: $id) { manager { name title email phone } } }"
+    expected = {"name": "Dana Reyes", "title": "Senior Project Manager", "email": "dana.reyes@pmo.example",
+                "phone": "+1 202 555 0147"}
+    for viewer in (world.staff, world.alpha_contact, world.subcontractor):
+        assert (await _project(session, viewer, query, world.a1.id))["manager"] == expected
     assert (await _project(session, world.staff, query, world.a2.id))["manager"] is None
 
 
@@ -131,7 +134,8 @@ async def test_milestone_fields_and_the_next_milestone(session: AsyncSession, wo
                      "B-1": {"name": "B-1 pilot", "status": "SUBMITTED"}}
 
 
-async def test_the_team_shows_people_to_all_and_their_emails_to_staff(session: AsyncSession, world: World) -> None:
+async def test_the_team_shows_people_to_all_and_staff_contact_details_to_the_project(
+        session: AsyncSession, world: World) -> None:
     query = """query($id: ID!) { project(id: $id) { assignments(first: 10) {
       totalCount edges { node { role person { name email } organization { name kind } } } } } }"""
     staff = (await _project(session, world.staff, query, world.a1.id))["assignments"]
@@ -143,9 +147,28 @@ async def test_the_team_shows_people_to_all_and_their_emails_to_staff(session: A
                              "organization": {"name": "Harbor Data LLC", "kind": "SUBCONTRACTOR"}}
 
     own = (await _project(session, world.subcontractor, query, world.a1.id))["assignments"]
-    assert [edge["node"]["person"] for edge in own["edges"]] == [{"name": "Dana Reyes", "email": None}, None]
+    assert [edge["node"]["person"] for edge in own["edges"]] == [
+        {"name": "Dana Reyes", "email": "dana.reyes@pmo.example"}, None]
     assert own["edges"][1]["node"]["organization"] == {"name": "Harbor Data LLC", "kind": "SUBCONTRACTOR"}
 
     client = (await _project(session, world.alpha_contact, query, world.a1.id))["assignments"]
     assert [edge["node"]["role"] for edge in client["edges"]] == ["Project manager", "Data migration"]
-    assert client["edges"][0]["node"]["person"] == {"name": "Dana Reyes", "email": None}
+    assert client["edges"][0]["node"]["person"] == {"name": "Dana Reyes", "email": "dana.reyes@pmo.example"}
+
+
+async def test_a_subcontractors_contact_details_show_to_pmo_staff_only(session: AsyncSession, world: World) -> None:
+    subco = await session.get(Organization, world.subcontractor.grants[0].organization_id)
+    engineer = await make_user(session, organization=subco, role=Role.SUBCONTRACTOR, email="eng@harbor.example",
+                               name="Eli Engineer")
+    engineer.phone = "+1 202 555 0199"
+    session.add(Assignment(project_id=world.a1.id, organization_id=subco.id, user_id=engineer.id, role="Engineer"))
+    await session.flush()
+    query = "query($id: ID!) { project(id: $id) { assignments(first: 10) { edges { node { person { name email phone } } } } } }"
+
+    def people(data: dict) -> list:
+        return [edge["node"]["person"] for edge in data["assignments"]["edges"]][2:]
+
+    assert people(await _project(session, world.staff, query, world.a1.id)) == [
+        {"name": "Eli Engineer", "email": "eng@harbor.example", "phone": "+1 202 555 0199"}]
+    assert people(await _project(session, world.alpha_contact, query, world.a1.id)) == [
+        {"name": "Eli Engineer", "email": None, "phone": None}]
