@@ -19,8 +19,8 @@ from api.database import upgrade_database
 from api.demo.seed import SeedResult
 from api.demo.seed import seed_demo as load_demo_data
 from api.schema import schema
-from api.sites import service as site_service
 from api.settings import Settings, SettingsError
+from api.sites import service as site_service
 from api.sites.models import SiteBuild
 from rapport.runtime import database, prepare_data_dir, unit_of_work
 from sitegen.pipeline import BuildOutcome

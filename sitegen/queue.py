@@ -112,7 +112,7 @@ async def _put_back(runtime: QueueRuntime, *, build_id: int) -> None:
                     site_service.requeue_interrupted(build)
                 await session.commit()
             return
-        except Exception:  # noqa: BLE001 - keep trying: giving up would leave the build RUNNING with no job
+        except Exception:  # keep trying: giving up would leave the build RUNNING with no job
             logger.exception("could not put site build %s back in the queue; trying again", build_id)
             await asyncio.sleep(PUT_BACK_RETRY_SECONDS)
 
@@ -212,6 +212,6 @@ async def _feed_forever(app: App, runtime: QueueRuntime) -> None:
     while True:
         try:
             await feed_queue(app, runtime)
-        except Exception:  # noqa: BLE001 - a failed feed is logged and tried again at the next one
+        except Exception:  # a failed feed is logged and tried again at the next one
             logger.exception("feeding the site build queue failed")
         await asyncio.sleep(FEED_SECONDS)

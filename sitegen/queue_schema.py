@@ -52,32 +52,32 @@ async def prepare_queue_schema(database_url: str, *, migrate: bool = False) -> s
     Returns what was done, in a few words.
     """
     shipped = shipped_migrations()
-    async with await psycopg.AsyncConnection.connect(queue_conninfo(database_url)) as connection:
-        async with connection.transaction():
-            await connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
-            cursor = await connection.execute(
-                "SELECT to_regclass('procrastinate_jobs') IS NOT NULL,"
-                " obj_description(to_regclass('procrastinate_jobs'), 'pg_class')"
+    connection = await psycopg.AsyncConnection.connect(queue_conninfo(database_url))
+    async with connection, connection.transaction():
+        await connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
+        cursor = await connection.execute(
+            "SELECT to_regclass('procrastinate_jobs') IS NOT NULL,"
+            " obj_description(to_regclass('procrastinate_jobs'), 'pg_class')"
+        )
+        exists, note = await cursor.fetchone() or (False, None)
+        if not exists:
+            await connection.execute(SchemaManager.get_schema())  # type: ignore[arg-type]
+            await _record(connection, [script.name for script in shipped])
+            return "created"
+        if not (note or "").startswith(APPLIED_NOTE):
+            # Tables made by hand (e.g. `procrastinate schema --apply`): taken as those of this version.
+            await _record(connection, [script.name for script in shipped])
+            return "up to date"
+        applied = set(json.loads(note.removeprefix(APPLIED_NOTE)))
+        missing = [script for script in shipped if script.name not in applied]
+        if missing and not migrate:
+            raise QueueSchemaError(
+                "the build queue's tables lack procrastinate's migrations "
+                f"{', '.join(script.name for script in missing)}: run `rapport db upgrade`"
             )
-            exists, note = await cursor.fetchone() or (False, None)
-            if not exists:
-                await connection.execute(SchemaManager.get_schema())  # type: ignore[arg-type]
-                await _record(connection, [script.name for script in shipped])
-                return "created"
-            if not (note or "").startswith(APPLIED_NOTE):
-                # Tables made by hand (e.g. `procrastinate schema --apply`): taken as those of this version.
-                await _record(connection, [script.name for script in shipped])
-                return "up to date"
-            applied = set(json.loads(note.removeprefix(APPLIED_NOTE)))
-            missing = [script for script in shipped if script.name not in applied]
-            if missing and not migrate:
-                raise QueueSchemaError(
-                    "the build queue's tables lack procrastinate's migrations "
-                    f"{', '.join(script.name for script in missing)}: run `rapport db upgrade`"
-                )
-            for script in missing:
-                await connection.execute(script.read_text(encoding="utf-8"))  # type: ignore[arg-type]
-            await _record(connection, sorted(applied | {script.name for script in missing}))
+        for script in missing:
+            await connection.execute(script.read_text(encoding="utf-8"))  # type: ignore[arg-type]
+        await _record(connection, sorted(applied | {script.name for script in missing}))
     return f"applied {len(missing)} migrations" if missing else "up to date"
 
 

@@ -6,7 +6,6 @@ import asyncio
 import secrets
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
@@ -20,8 +19,8 @@ from api.kit.columns import utcnow
 from api.kit.errors import NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate
 from api.organizations.models import Organization, OrganizationKind
-from api.sites.models import BuildState, BuildTrigger, Site, SiteBuild
 from api.sites.branding import check_branding
+from api.sites.models import BuildState, BuildTrigger, Site, SiteBuild
 from api.sites.schedule import check_schedule, next_due
 
 FINISHED = frozenset({BuildState.PUBLISHED, BuildState.UNCHANGED, BuildState.FAILED})
