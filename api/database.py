@@ -8,6 +8,13 @@ from alembic import command
 from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Tables that live beside ours but are not Rapport's models: the scale-out build queue keeps its own.
+FOREIGN_TABLE_PREFIXES = ("procrastinate_",)
+
+
+def is_rapport_object(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Alembic's `include_name` hook: compare and migrate only Rapport's tables, never the build queue's."""
+    return not (type_ == "table" and name is not None and name.startswith(FOREIGN_TABLE_PREFIXES))
 
 
 def alembic_config(database_url: str) -> Config:

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     s3_secret_access_key: SecretStr | None = None
     publish_max_delete_share: float = Field(default=0.5, ge=0, le=1)
 
+    build_queue: Literal["embedded", "procrastinate"] = "embedded"
+    worker_stalled_seconds: float = Field(default=30, ge=1)
+
     cx_minimum_sample: int = Field(default=5, ge=1)
     survey_frequency_cap_days: int = Field(default=14, ge=0)
     survey_link_ttl_days: int = Field(default=14, ge=1, le=90)
@@ -106,8 +109,14 @@ class Settings(BaseSettings):
     def introspection_enabled(self) -> bool:
         return (not self.production) if self.introspection is None else self.introspection
 
+    @property
+    def on_postgresql(self) -> bool:
+        return self.resolved_database_url.startswith(("postgresql:", "postgresql+"))
+
     def check_mode(self) -> None:
-        """Refuse a production configuration that still leans on embedded defaults."""
+        """Refuse a configuration that cannot work, and a production one that still leans on embedded defaults."""
+        if self.build_queue == "procrastinate" and not self.on_postgresql:
+            raise SettingsError("RAPPORT_BUILD_QUEUE=procrastinate needs a PostgreSQL RAPPORT_DATABASE_URL")
         if not self.production:
             return
         if self.jwt_algorithm == "HS256":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -15,6 +16,7 @@ from api.kit.errors import DomainError
 from api.settings import Settings, SettingsError, get_settings
 from rapport import commands
 from sitegen.publish import PublishTargetError
+from sitegen.queue_schema import QueueSchemaError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,7 +41,7 @@ def one_line_errors(command: F) -> F:
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (DomainError, SettingsError, PublishTargetError) as exc:
+        except (DomainError, SettingsError, PublishTargetError, QueueSchemaError) as exc:
             err.print(f"error: {getattr(exc, 'message', str(exc))}", markup=False)
             raise typer.Exit(1) from None
 
@@ -73,6 +75,16 @@ def serve(
 
     config = settings()
     uvicorn.run(commands.api_app(config), host=host or config.host, port=port or config.port, log_level="info")
+
+
+@app.command()
+@one_line_errors
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1, help="Builds this process carries out at the same time.")] = 1,
+) -> None:
+    """Carry out queued site builds (scale-out: run any number, on any machine, against PostgreSQL)."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(commands.run_worker(settings(), concurrency=concurrency, console=out))
 
 
 @db_app.command("upgrade")

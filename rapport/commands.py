@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections import Counter
 from datetime import date, datetime
@@ -18,18 +19,23 @@ from api.database import upgrade_database
 from api.demo.seed import SeedResult
 from api.demo.seed import seed_demo as load_demo_data
 from api.schema import schema
+from api.settings import Settings, SettingsError
 from api.sites import service as site_service
-from api.settings import Settings
+from api.sites.models import SiteBuild
 from rapport.runtime import database, prepare_data_dir, unit_of_work
 from sitegen.pipeline import BuildOutcome
 from sitegen.pipeline import build_sites as run_builds
+from sitegen.queue import run_queue_worker
+from sitegen.queue_schema import prepare_queue_schema
 from sitegen.worker import run_build_worker, run_scheduler
 
 
 def upgrade(settings: Settings) -> None:
-    """Create or migrate the database to the latest schema."""
+    """Create or migrate the database to the latest schema, the build queue's tables included when it has them."""
     prepare_data_dir(settings)
     upgrade_database(settings.resolved_database_url)
+    if settings.build_queue == "procrastinate":
+        asyncio.run(prepare_queue_schema(settings.resolved_database_url, migrate=True))
 
 
 async def seed_demo(settings: Settings, *, today: date | None = None) -> SeedResult:
@@ -121,10 +127,31 @@ def _when(moment: datetime | None) -> str:
 
 
 def api_app(settings: Settings) -> FastAPI:
-    """The API application; in embedded mode it also schedules and carries out site builds in-process."""
-    background = [] if settings.production else [functools.partial(run_build_worker, settings=settings),
-                                                 run_scheduler]
+    """The API application; with the embedded build queue it also schedules and carries out site builds in-process."""
+    background = [] if settings.build_queue != "embedded" else [functools.partial(run_build_worker, settings=settings),
+                                                                run_scheduler]
     return create_app(settings, background=background)
+
+
+async def run_worker(settings: Settings, *, concurrency: int = 1, console: Console | None = None) -> None:
+    """Carry out queued site builds as one of any number of worker processes, until SIGINT or SIGTERM."""
+    if settings.build_queue != "procrastinate":
+        raise SettingsError("rapport worker needs RAPPORT_BUILD_QUEUE=procrastinate "
+                            "(with the embedded queue, rapport serve carries out the builds)")
+    settings.check_mode()
+    console = console or Console(quiet=True)
+
+    def ready(name: str) -> None:
+        console.print(f"worker {name} is taking site builds (concurrency {concurrency})", markup=False)
+
+    def done(build: SiteBuild, outcome: BuildOutcome) -> None:
+        console.print(f"build {build.id} of {outcome.slug}: {outcome.state.value}"
+                      + (f" ({outcome.error})" if outcome.error else ""), markup=False)
+
+    async with database(settings) as session_factory:
+        await run_queue_worker(session_factory, settings=settings, concurrency=concurrency, on_done=done,
+                               on_ready=ready)
+    console.print("worker stopped")
 
 
 def export_schema(path: Path) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api.kit.columns import utcnow
 from api.settings import Settings
 from api.sites import service as site_service
-from api.sites.models import BuildState
+from api.sites.models import BuildState, SiteBuild
 from sitegen.pipeline import BuildOutcome, publish_build
 
 logger = logging.getLogger("rapport.sitegen")
@@ -23,12 +23,17 @@ async def run_next_build(session_factory: async_sessionmaker[AsyncSession], *, s
         if build is None:
             await session.rollback()
             return None
-        build.target = settings.resolved_publish_target
+        return await carry_out_build(session, build, settings=settings)
+
+
+async def carry_out_build(session: AsyncSession, build: SiteBuild, *, settings: Settings) -> BuildOutcome:
+    """Publish a build just claimed; a failed attempt goes back in the queue with a growing delay while attempts remain."""
+    build.target = settings.resolved_publish_target
+    await session.commit()
+    outcome = await publish_build(session, build, settings=settings)
+    if outcome.state is BuildState.FAILED and site_service.retry_later(build, now=utcnow()):
         await session.commit()
-        outcome = await publish_build(session, build, settings=settings)
-        if outcome.state is BuildState.FAILED and site_service.retry_later(build, now=utcnow()):
-            await session.commit()
-        return outcome
+    return outcome
 
 
 async def run_build_worker(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings,

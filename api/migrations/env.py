@@ -7,6 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from api.database import is_rapport_object
 from api.kit.database import create_engine
 from api.models import Base
 
@@ -19,6 +20,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=is_rapport_object,
     )
     with context.begin_transaction():
         context.run_migrations()

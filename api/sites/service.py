@@ -6,7 +6,6 @@ import asyncio
 import secrets
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
@@ -20,8 +19,8 @@ from api.kit.columns import utcnow
 from api.kit.errors import NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate
 from api.organizations.models import Organization, OrganizationKind
-from api.sites.models import BuildState, BuildTrigger, Site, SiteBuild
 from api.sites.branding import check_branding
+from api.sites.models import BuildState, BuildTrigger, Site, SiteBuild
 from api.sites.schedule import check_schedule, next_due
 
 FINISHED = frozenset({BuildState.PUBLISHED, BuildState.UNCHANGED, BuildState.FAILED})
@@ -187,13 +186,31 @@ async def claim_next_build(session: AsyncSession) -> SiteBuild | None:
         .order_by(SiteBuild.requested_at, SiteBuild.id).limit(5)
     )
     for build_id in list(candidates):
-        claimed = await session.execute(
-            update(SiteBuild).where(SiteBuild.id == build_id, SiteBuild.state == BuildState.QUEUED)
-            .values(state=BuildState.RUNNING, started_at=utcnow(), attempts=SiteBuild.attempts + 1)
-        )
-        if claimed.rowcount == 1:
-            return await session.get(SiteBuild, build_id, populate_existing=True)
+        claimed = await claim_build(session, build_id=build_id)
+        if claimed is not None:
+            return claimed
     return None
+
+
+async def claim_build(session: AsyncSession, *, build_id: int) -> SiteBuild | None:
+    """Take one queued build that is due (QUEUED to RUNNING in one statement); None when it is not."""
+    now = utcnow()
+    claimed = await session.execute(
+        update(SiteBuild).where(SiteBuild.id == build_id, SiteBuild.state == BuildState.QUEUED,
+                                or_(SiteBuild.retry_at.is_(None), SiteBuild.retry_at <= now))
+        .values(state=BuildState.RUNNING, started_at=now, attempts=SiteBuild.attempts + 1)
+    )
+    if claimed.rowcount != 1:
+        return None
+    return await session.get(SiteBuild, build_id, populate_existing=True)
+
+
+async def queued_builds(session: AsyncSession) -> list[SiteBuild]:
+    """Every build waiting in the queue, oldest request first."""
+    rows = await session.scalars(
+        select(SiteBuild).where(SiteBuild.state == BuildState.QUEUED).order_by(SiteBuild.requested_at, SiteBuild.id)
+    )
+    return list(rows)
 
 
 def retry_later(build: SiteBuild, *, now: datetime) -> bool:
@@ -204,6 +221,24 @@ def retry_later(build: SiteBuild, *, now: datetime) -> bool:
     build.retry_at = now + FIRST_RETRY_DELAY * 4 ** (build.attempts - 1)
     build.started_at = build.finished_at = None
     return True
+
+
+async def lock_running_build(session: AsyncSession, *, build_id: int) -> SiteBuild | None:
+    """The build if it is running, its row locked until the transaction ends; None otherwise."""
+    return await session.scalar(
+        select(SiteBuild).where(SiteBuild.id == build_id, SiteBuild.state == BuildState.RUNNING)
+        .with_for_update().execution_options(populate_existing=True)
+    )
+
+
+def requeue_interrupted(build: SiteBuild) -> None:
+    """Queue again a running build whose attempt was cut short; FAILED once its attempts are used up."""
+    if build.attempts >= MAX_ATTEMPTS:
+        finish_build(build, state=BuildState.FAILED,
+                     error=f"the attempt was cut short each of {build.attempts} times (its worker stopped)")
+        return
+    build.state = BuildState.QUEUED
+    build.started_at = None
 
 
 async def requeue_interrupted_builds(session: AsyncSession, *, started_before: datetime) -> int:

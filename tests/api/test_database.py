@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from api.database import upgrade_database
 from api.kit.database import create_engine
 from api.models import Base
-
-
-async def _schema_differences(url: str) -> list[object]:
-    engine = create_engine(url)
-    try:
-        async with engine.connect() as connection:
-            return await connection.run_sync(
-                lambda sync: compare_metadata(MigrationContext.configure(sync, opts={"compare_type": True}), Base.metadata)
-            )
-    finally:
-        await engine.dispose()
+from tests.fixtures.database import schema_differences
 
 
 async def _table_names(url: str) -> set[str]:
@@ -34,10 +22,10 @@ async def _table_names(url: str) -> set[str]:
 
 
 async def test_upgrade_from_empty_matches_the_models(fresh_database_url: str) -> None:
-    assert await _schema_differences(fresh_database_url) != []  # an empty database differs from the models
+    assert await schema_differences(fresh_database_url) != []  # an empty database differs from the models
 
     await asyncio.to_thread(upgrade_database, fresh_database_url)
 
-    assert await _schema_differences(fresh_database_url) == []
+    assert await schema_differences(fresh_database_url) == []
     assert set(Base.metadata.tables) <= await _table_names(fresh_database_url)
 

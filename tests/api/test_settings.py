@@ -53,3 +53,9 @@ def test_get_settings_reads_the_environment_once(monkeypatch: pytest.MonkeyPatch
         assert get_settings() is get_settings()
     finally:
         get_settings.cache_clear()
+
+
+def test_the_procrastinate_build_queue_needs_postgresql(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="RAPPORT_BUILD_QUEUE=procrastinate needs a PostgreSQL"):
+        Settings(data_dir=tmp_path, build_queue="procrastinate").check_mode()
+    Settings(build_queue="procrastinate", database_url="postgresql+asyncpg://db/rapport").check_mode()
