@@ -7,7 +7,15 @@ from itertools import pairwise
 
 import pytest
 
-from sitegen.charts import BOTTOM, HEIGHT, LABEL_GLYPH_WIDTH, LEFT, RIGHT, WIDTH, line_chart
+from sitegen.charts import (
+    BOTTOM,
+    HEIGHT,
+    LABEL_GLYPH_WIDTH,
+    LEFT,
+    RIGHT,
+    WIDTH,
+    line_chart,
+)
 
 AXIS_LABEL = re.compile(r'<text class="chart__label" x="([\d.]+)" y="(\d+)" text-anchor="(\w+)">([^<]+)</text>')
 
