@@ -6,11 +6,15 @@ aria-labelledby; the page puts the same figures in a data table beside it.
 
 from __future__ import annotations
 
+import math
+
 from markupsafe import Markup
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
 MAX_LABELS = 8
+# Room for an axis label, in viewBox units: a generous glyph width of the 12-unit label font, plus a gap.
+LABEL_GLYPH_WIDTH, LABEL_GAP = 7, 8
 
 
 def line_chart(*, chart_id: str, title: str, description: str, points: list[tuple[str, float | None]]) -> Markup:
@@ -34,19 +38,24 @@ def line_chart(*, chart_id: str, title: str, description: str, points: list[tupl
         Markup('<circle class="chart__dot" cx="{:.1f}" cy="{:.1f}" r="4"/>').format(x, _y(value))
         for x, value in placed if value is not None
     )
+    label_width = max(len(label) for label, _ in points) * LABEL_GLYPH_WIDTH + LABEL_GAP
     labels = Markup("").join(
         Markup('<text class="chart__label" x="{:.1f}" y="{}" text-anchor="{}">{}</text>').format(
             placed[index][0], HEIGHT - BOTTOM + 18, _anchor(index, len(points)), points[index][0])
-        for index in _labelled(len(points))
+        for index in _labelled(len(points), step=step, label_width=label_width)
     )
     return _figure(chart_id, title, description, _grid() + lines + dots + labels)
 
 
-def _labelled(count: int) -> list[int]:
-    """At most MAX_LABELS evenly spread points carry an axis label, the last one always (the table has them all)."""
-    every = -(-count // MAX_LABELS)
-    chosen = [index for index in range(0, count, every) if count - 1 - index >= every / 2 or index == count - 1]
-    return chosen if chosen and chosen[-1] == count - 1 else [*chosen, count - 1]
+def _labelled(count: int, *, step: float, label_width: float) -> list[int]:
+    """The points that carry an axis label: evenly spread, about MAX_LABELS, far enough apart not to overlap,
+    the first and the last always (the table beside the chart has them all)."""
+    if count == 1:
+        return [0]
+    every = max(-(-count // MAX_LABELS), math.ceil(label_width / step))
+    # The first label hangs right of its point and the last one left of it: their neighbours keep further off.
+    edge = 1.5 * label_width / step
+    return [0, *(index for index in range(every, count - 1, every) if edge <= index <= count - 1 - edge), count - 1]
 
 
 def _anchor(index: int, count: int) -> str:

@@ -91,15 +91,13 @@ def money(value: dict) -> str:
     return f"{Decimal(value['amount']):,.2f} {value['currency']}"
 
 
-def table(headings: tuple[str, ...], rows: list[Markup], *, label_id: str | None = None,
-          css_class: str | None = None) -> Markup:
-    """A scrollable table; `label_id` names the heading that labels it."""
+def table(headings: tuple[str, ...], rows: list[Markup], *, label_id: str, css_class: str | None = None) -> Markup:
+    """A table labelled by the heading whose id is `label_id`, in a wrapper that scrolls on narrow screens."""
     head = Markup("").join(Markup('<th scope="col">{}</th>').format(h) for h in headings)
-    attrs = Markup("")
-    if css_class:
-        attrs += Markup(' class="{}"').format(css_class)
-    if label_id:
-        attrs += Markup(' aria-labelledby="{}"').format(label_id)
+    attrs = Markup(' class="{}"').format(css_class) if css_class else Markup("")
+    # A region that may scroll sideways must take keyboard focus, or keyboard users cannot scroll it (WCAG 2.1.1);
+    # its name tells screen readers which table the stop is for.
     return Markup(
-        '<div class="table-wrap">\n<table{}>\n<thead><tr>{}</tr></thead>\n<tbody>\n{}\n</tbody>\n</table>\n</div>'
-    ).format(attrs, head, Markup("\n").join(rows))
+        '<div class="table-wrap" role="region" aria-labelledby="{id}" tabindex="0">\n'
+        '<table{} aria-labelledby="{id}">\n<thead><tr>{}</tr></thead>\n<tbody>\n{}\n</tbody>\n</table>\n</div>'
+    ).format(attrs, head, Markup("\n").join(rows), id=label_id)

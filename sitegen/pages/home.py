@@ -33,7 +33,7 @@ def home_page(client_name: str, projects: list[Project]) -> str:
         parts.append(Markup('<p class="muted">No active, on-hold or planned projects right now.</p>'))
     finished = [p for p in projects if p.status not in OPEN_STATUSES]
     if finished:
-        parts.append(Markup("<h2>Closed and cancelled projects</h2>"))
+        parts.append(Markup('<h2 id="closed-projects">Closed and cancelled projects</h2>'))
         parts.append(_finished_table(finished))
     parts += [Markup("<h2>Latest status reports</h2>"), _latest_reports(projects),
               Markup("<h2>Tell us how we are doing</h2>"),
@@ -108,4 +108,4 @@ def _finished_table(projects: list[Project]) -> Markup:
                  p.percent_complete)
         for p in projects
     ]
-    return table(("Project", "Overall health", "Complete"), rows)
+    return table(("Project", "Overall health", "Complete"), rows, label_id="closed-projects")

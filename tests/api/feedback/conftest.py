@@ -1,16 +1,36 @@
-"""Two clients with their people, a PMO with its staff, and helpers for CX tests."""
+"""Two clients with their people, a PMO with its staff, helpers for CX tests, and survey links served over HTTP."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.app import create_app
 from api.auth.models import Role, User
 from api.auth.principal import Grant, Principal
+from api.database import upgrade_database
+from api.feedback.invitation_service import issue_invitation
+from api.feedback.models import (
+    ActionItem,
+    Feedback,
+    InvitationTrigger,
+    SurveyInvitation,
+    Touchpoint,
+)
+from api.feedback.site_links import site_survey_links
+from api.kit.columns import utcnow
+from api.kit.database import create_engine, create_session_factory
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import Project
+from api.settings import Settings
+from tests.fixtures.auth import settings_for
+from tests.fixtures.browser import serving_app
 from tests.fixtures.factories import (
     make_client,
     make_organization,
@@ -68,3 +88,69 @@ async def world(session: AsyncSession) -> World:
     )
 
 
+@dataclass(frozen=True)
+class Link:
+    """A survey link as the app's path, with the invitation behind it."""
+
+    path: str
+    invitation_id: int
+    contact_id: int | None
+    project_id: int
+
+
+async def survey_link(settings: Settings, *, touchpoint: Touchpoint = Touchpoint.STATUS_REPORT, max_uses: int = 1,
+                      age: timedelta = timedelta(0), lifetime: timedelta = timedelta(days=14),
+                      site: bool = False) -> Link:
+    """Commit a new client with a project, a contact and one survey link (a contact's, or the site-wide one)."""
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            client = await make_client(session)
+            contact = await make_user(session, organization=client, role=Role.CLIENT_CONTACT)
+            manager = await make_user(session, organization=client, role=Role.CLIENT_EXECUTIVE)
+            project = await make_project(session, client=client, manager_id=manager.id)
+            if site:
+                links = await site_survey_links(session, settings=settings, client_id=client.id)
+                link = links[touchpoint]
+                invitation_id = await session.scalar(select(SurveyInvitation.id).where(
+                    SurveyInvitation.client_id == client.id, SurveyInvitation.touchpoint == touchpoint))
+                contact_id = None
+            else:
+                sent_at = (utcnow() - age).replace(microsecond=0)
+                invitation = SurveyInvitation(
+                    client_id=client.id, project_id=project.id, contact_id=contact.id, touchpoint=touchpoint,
+                    trigger=InvitationTrigger.EVENT, max_uses=max_uses, sent_at=sent_at, expires_at=sent_at + lifetime)
+                issued = await issue_invitation(session, principal=None, settings=settings, invitation=invitation)
+                link, invitation_id, contact_id = issued.link, issued.invitation.id, contact.id
+            await session.commit()
+            return Link(path=link.removeprefix(settings.public_url.rstrip("/")), invitation_id=invitation_id,
+                        contact_id=contact_id, project_id=project.id)
+    finally:
+        await engine.dispose()
+
+
+async def stored_answers(settings: Settings) -> tuple[list[Feedback], int, SurveyInvitation | None]:
+    """Every stored feedback row, the number of action items, and the latest invitation."""
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            feedback = list(await session.scalars(select(Feedback)))
+            items = await session.scalar(select(func.count(ActionItem.id)))
+            invitation = await session.scalar(select(SurveyInvitation).order_by(SurveyInvitation.id.desc()).limit(1))
+            return feedback, items or 0, invitation
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def app_settings(fresh_database_url: str, tmp_path: Path) -> Settings:
+    """Settings on a migrated database of the test's own, for work that commits."""
+    upgrade_database(fresh_database_url)
+    return settings_for(fresh_database_url, tmp_path)
+
+
+@pytest.fixture
+def served(app_settings: Settings) -> Iterator[str]:
+    """The app under uvicorn on a free local port: its base URL."""
+    with serving_app(create_app(app_settings)) as base_url:
+        yield base_url
