@@ -36,14 +36,15 @@ def _project_contacts(project: Project) -> Markup:
         _manager_card(project.manager),
     ]
     if project.team:
-        parts.append(Markup("<h3>Team</h3>"))
+        parts.append(Markup('<h3 id="team-{}">Team</h3>').format(project.page_name))
         rows = [
             Markup('<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>').format(
                 member["role"], (member["person"] or {}).get("name") or "Whole team",
                 _organization(member["organization"]))
             for member in project.team
         ]
-        parts.append(table(("Role", "Name", "Organization"), rows, css_class="team-table"))
+        parts.append(table(("Role", "Name", "Organization"), rows, label_id=f"team-{project.page_name}",
+                           css_class="team-table"))
     return Markup('<section class="contact-group" aria-labelledby="{}">\n{}\n</section>').format(
         heading_id, Markup("\n").join(parts))
 

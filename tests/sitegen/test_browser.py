@@ -106,8 +106,8 @@ async def _visit(page: Page, url: str) -> None:
 async def test_every_page_of_a_site_loads_cleanly_and_meets_wcag_22_aa(
         browser: Browser, published: PublishedSites, artifacts: Path) -> None:
     pages = published.pages[AUDITED_CLIENT]
-    assert {_kind(path) for path in pages} == {"index.html", "you-said-we-did.html", "feedback.html", "projects",
-                                               "reports"}
+    assert {_kind(path) for path in pages} == {"index.html", "you-said-we-did.html", "feedback.html", "contacts.html",
+                                               "search.html", "projects", "reports"}
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     await preload_axe(context)
     log = watch(context, origin=published.base_url)
@@ -173,6 +173,33 @@ async def test_a_site_fits_a_phone_and_stays_accessible_there(
         await context.close()
     assert not overflowing, overflowing
     assert not any(violations), "\n".join(filter(None, violations))
+    assert not log.problems, log.problems
+
+
+async def test_the_header_search_box_finds_pages_offline_and_its_results_meet_wcag_22_aa(
+        browser: Browser, published: PublishedSites) -> None:
+    pages = published.pages[AUDITED_CLIENT]
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    await preload_axe(context)
+    log = watch(context, origin=published.base_url)
+    try:
+        page = await context.new_page()
+        await _visit(page, published.url(_page_of_kind(pages, "projects")))
+        project_name = (await page.locator("main h1").text_content()).strip()
+        await page.get_by_role("searchbox", name="Search this site").fill(project_name)
+        await page.keyboard.press("Enter")
+        await page.wait_for_url(re.compile(r"/search\.html\?q="))
+        results = page.locator("#search-results a")
+        assert await results.count() >= 1
+        assert (await results.first.text_content()) == project_name
+        assert re.fullmatch(r"\d+ pages? match “.+”\.", (await page.locator("#search-status").text_content()))
+        assert await page.get_by_role("searchbox", name="Search this site").input_value() == project_name
+        violations = await axe_violations(page)
+        await results.first.click()
+        await page.wait_for_url(published.url(_page_of_kind(pages, "projects")))
+    finally:
+        await context.close()
+    assert not violations, violations
     assert not log.problems, log.problems
 
 

@@ -1,5 +1,6 @@
 // Offline search over window.portalSearchIndex (written beside the site at build time).
-// Every word of the query must appear in a page; title matches rank first. Results are built
+// Every word of the query must appear in a page; a title that is the query, then one that starts
+// with it, then title matches rank first. Results are built
 // with textContent only, so neither the query nor the index can inject markup.
 (function () {
   "use strict";
@@ -27,10 +28,10 @@
     return count;
   }
 
-  function score(entry, words) {
+  function score(entry, words, phrase) {
     var title = fold(entry.title);
     var text = fold(entry.text);
-    var total = 0;
+    var total = title === phrase ? 100000 : title.indexOf(phrase) === 0 ? 10000 : 0;
     for (var i = 0; i < words.length; i += 1) {
       var inTitle = countOf(title, words[i]);
       var inText = countOf(text, words[i]);
@@ -60,6 +61,7 @@
 
   function show(query) {
     var words = fold(query).split(/\s+/).filter(Boolean);
+    var phrase = words.join(" ");
     list.textContent = "";
     if (words.length === 0) {
       list.hidden = true;
@@ -67,7 +69,7 @@
       return;
     }
     var found = index
-      .map(function (entry) { return { entry: entry, score: score(entry, words) }; })
+      .map(function (entry) { return { entry: entry, score: score(entry, words, phrase) }; })
       .filter(function (hit) { return hit.score > 0; })
       .sort(function (a, b) {
         return b.score - a.score || a.entry.title.localeCompare(b.entry.title);
