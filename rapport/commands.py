@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from rich.console import Console
 from rich.progress import MofNCompleteColumn, Progress
 from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
 from api.auth import service as auth_service
@@ -23,6 +24,7 @@ from api.settings import Settings
 from rapport.runtime import database, prepare_data_dir, unit_of_work
 from sitegen.pipeline import BuildOutcome
 from sitegen.pipeline import build_sites as run_builds
+from sitegen.pool import close_build_pool
 from sitegen.worker import run_build_worker, run_scheduler
 
 
@@ -66,8 +68,11 @@ async def build_sites(
             def done(outcome: BuildOutcome) -> None:
                 bar.update(task, advance=1, description=f"{outcome.slug}: {outcome.state.value.lower()}")
 
-            outcomes = await run_builds(session_factory, settings=settings, slugs=slugs, target=target, force=force,
-                                        on_done=done)
+            try:
+                outcomes = await run_builds(session_factory, settings=settings, slugs=slugs, target=target,
+                                            force=force, on_done=done)
+            finally:
+                close_build_pool()
     console.print(outcome_table(outcomes))
     return outcomes
 
@@ -122,9 +127,16 @@ def _when(moment: datetime | None) -> str:
 
 def api_app(settings: Settings) -> FastAPI:
     """The API application; in embedded mode it also schedules and carries out site builds in-process."""
-    background = [] if settings.production else [functools.partial(run_build_worker, settings=settings),
-                                                 run_scheduler]
+    background = [] if settings.production else [functools.partial(_build_worker, settings=settings), run_scheduler]
     return create_app(settings, background=background)
+
+
+async def _build_worker(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings) -> None:
+    """The in-process build worker; its build processes stop with it."""
+    try:
+        await run_build_worker(session_factory, settings=settings)
+    finally:
+        close_build_pool()
 
 
 def export_schema(path: Path) -> None:

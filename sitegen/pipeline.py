@@ -20,9 +20,9 @@ from api.feedback.site_links import site_survey_links
 from api.settings import Settings
 from api.sites import service as site_service
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
-from sitegen.build import build_site
+from sitegen.pool import build_pool
 from sitegen.publish import Publisher, publisher_for
-from sitegen.render import SiteOptions, render_site_project
+from sitegen.render import SiteOptions
 from sitegen.snapshot import fetch_snapshot, input_hash
 
 logger = logging.getLogger("rapport.sitegen")
@@ -67,28 +67,45 @@ async def build_sites(
     trigger: BuildTrigger = BuildTrigger.MANUAL,
     on_done: Callable[[BuildOutcome], None] | None = None,
 ) -> list[BuildOutcome]:
-    """Build and publish the sites of `slugs` (every enabled client when None), one at a time."""
+    """Build and publish the sites of `slugs` (every enabled client when None), as many at once as build processes."""
     target = target or settings.resolved_publish_target
     publisher = publisher_for(target, settings)
     async with session_factory() as session:
         entries = await site_service.client_sites(session, slugs=slugs)
-    outcomes = []
-    for entry in entries:
-        async with session_factory() as session:
-            build = await site_service.start_build(session, client_id=entry.client.id, trigger=trigger, target=target)
+    slots = asyncio.Semaphore(settings.resolved_build_processes)
+    # Outcomes, and the on_done calls, keep the clients' order whatever order their builds end in.
+    outcomes: list[BuildOutcome | None] = [None] * len(entries)
+    reported = 0
+
+    async def build_one(index: int, client_id: int) -> None:
+        nonlocal reported
+        async with slots, session_factory() as session:
+            build = await site_service.start_build(session, client_id=client_id, trigger=trigger, target=target)
             await session.commit()
-            outcome = await publish_build(session, build, settings=settings, publisher=publisher, force=force)
-        outcomes.append(outcome)
-        if on_done is not None:
-            on_done(outcome)
-    return outcomes
+            outcomes[index] = await publish_build(session, build, settings=settings, publisher=publisher,
+                                                  force=force)
+        while reported < len(outcomes) and (outcome := outcomes[reported]) is not None:
+            reported += 1
+            if on_done is not None:
+                on_done(outcome)
+
+    tasks = [asyncio.create_task(build_one(index, entry.client.id)) for index, entry in enumerate(entries)]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+    return [outcome for outcome in outcomes if outcome is not None]
 
 
 async def publish_build(session: AsyncSession, build: SiteBuild, *, settings: Settings,
                         publisher: Publisher | None = None, force: bool = False) -> BuildOutcome:
     """Carry out one running build: snapshot, render, build, publish; record how it ended.
 
-    The file work runs in a worker thread, so a server carrying out builds keeps answering requests.
+    Rendering and building run in a build process and publishing in a worker thread, so a server carrying out
+    builds keeps answering requests.
     """
     entry = await site_service.client_site(session, client_id=build.client_id)
     slug, site, site_path = entry.client.slug, entry.site, entry.site_path
@@ -105,11 +122,12 @@ async def publish_build(session: AsyncSession, build: SiteBuild, *, settings: Se
             site_service.finish_build(build, state=BuildState.UNCHANGED, input_hash=digest)
             await session.commit()
             return BuildOutcome(slug=slug, state=BuildState.UNCHANGED, site_path=site_path)
+        # Nothing below reads the database: end the transaction (and, on SQLite, free the write lock that
+        # concurrent builds wait for) rather than hold it through the build and the upload.
+        await session.commit()
         with tempfile.TemporaryDirectory(prefix=f"rapport-{slug}-") as work:
-            project_dir, site_dir = Path(work) / "project", Path(work) / "site"
-            await asyncio.to_thread(render_site_project, snapshot, project_dir=project_dir, options=options)
-            await asyncio.to_thread(build_site, project_dir=project_dir, site_dir=site_dir,
-                                    build_epoch=_build_epoch(snapshot))
+            site_dir = await build_pool(settings).build(snapshot, options=options, work_dir=Path(work),
+                                                        build_epoch=_build_epoch(snapshot))
             result = await asyncio.to_thread(publisher.publish, site_dir, site_path)
         if site.published_key and site.published_key != site.site_key:
             # the key was rotated: the old address goes
