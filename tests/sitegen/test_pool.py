@@ -131,22 +131,22 @@ def test_several_clients_build_at_once_and_outcomes_and_progress_keep_client_ord
     database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     running, peak, finished = 0, 0, []
-    publish_build = pipeline.publish_build
+    build = pool.BuildPool.build
 
-    async def observed(*args: object, **kwargs: object) -> pipeline.BuildOutcome:
+    async def observed(self: pool.BuildPool, snapshot: dict, **kwargs: object) -> Path:
         nonlocal running, peak
         running += 1
         peak = max(peak, running)
         try:
-            outcome = await publish_build(*args, **kwargs)
-            if outcome.slug == "alpha":
+            site_dir = await build(self, snapshot, **kwargs)
+            if snapshot["client"]["slug"] == "alpha":
                 await asyncio.sleep(0.5)  # the first client's build ends last
-            finished.append(outcome.slug)
-            return outcome
+            finished.append(snapshot["client"]["slug"])
+            return site_dir
         finally:
             running -= 1
 
-    monkeypatch.setattr(pipeline, "publish_build", observed)
+    monkeypatch.setattr(pool.BuildPool, "build", observed)
     progress: list[str] = []
     outcomes = asyncio.run(_run(database, tmp_path, on_done=lambda outcome: progress.append(outcome.slug)))
 
