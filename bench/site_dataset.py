@@ -10,7 +10,13 @@ from decimal import Decimal
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.feedback.models import ActionItem, ActionItemStatus, Feedback, FeedbackChannel, Touchpoint
+from api.feedback.models import (
+    ActionItem,
+    ActionItemStatus,
+    Feedback,
+    FeedbackChannel,
+    Touchpoint,
+)
 from api.organizations.models import ClientSector, Organization, OrganizationKind
 from api.projects.models import (
     Health,

@@ -28,10 +28,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.database import temporary_database
 from bench.site_dataset import ClientSize, rename_first_project, seed_clients
+
+if TYPE_CHECKING:
+    from api.settings import Settings
 
 BUCKET = "rapport-bench"
 SECRET = "benchmark-secret-of-at-least-thirty-two-characters"
@@ -87,7 +90,7 @@ def s3_server() -> Iterator[str]:
             process.terminate()
 
 
-def _settings(database_url: str, folder: str, endpoint: str, processes: int | None):  # noqa: ANN202 - Settings
+def _settings(database_url: str, folder: str, endpoint: str, processes: int | None) -> Settings:
     from api.settings import Settings
 
     return Settings(database_url=database_url, data_dir=Path(folder), publish_target=f"s3://{BUCKET}/ours",
@@ -95,7 +98,7 @@ def _settings(database_url: str, folder: str, endpoint: str, processes: int | No
                     jwt_secret=SECRET, build_processes=processes)
 
 
-async def _prepare(settings: Any, clients: int, size: ClientSize) -> None:
+async def _prepare(settings: Settings, clients: int, size: ClientSize) -> None:
     from api.database import upgrade_database
     from api.kit.database import create_engine, create_session_factory
 
@@ -107,7 +110,7 @@ async def _prepare(settings: Any, clients: int, size: ClientSize) -> None:
     await engine.dispose()
 
 
-async def _change_one_client(settings: Any) -> None:
+async def _change_one_client(settings: Settings) -> None:
     from api.kit.database import create_engine, create_session_factory
 
     engine = create_engine(settings.resolved_database_url)
@@ -117,7 +120,7 @@ async def _change_one_client(settings: Any) -> None:
     await engine.dispose()
 
 
-def run_ours(name: str, settings: Any, *, expect: dict[str, int]) -> Run:
+def run_ours(name: str, settings: Settings, *, expect: dict[str, int]) -> Run:
     """`rapport sites build --all`, timed; the build states must be `expect`."""
     from rapport.commands import build_sites
 
@@ -131,7 +134,7 @@ def run_ours(name: str, settings: Any, *, expect: dict[str, int]) -> Run:
                sum(o.bytes for o in outcomes))
 
 
-async def run_naive(settings: Any, folder: str) -> tuple[Run, dict[str, dict[str, str]]]:
+async def run_naive(settings: Settings, folder: str) -> tuple[Run, dict[str, dict[str, str]]]:
     """Per client, one after another: snapshot, render, `mkdocs build` subprocess, upload every file."""
     from api.feedback.site_links import site_survey_links
     from api.kit.database import create_engine, create_session_factory
@@ -158,9 +161,10 @@ async def run_naive(settings: Any, folder: str) -> tuple[Run, dict[str, dict[str
             await session.commit()
         work = Path(tempfile.mkdtemp(prefix="naive-", dir=folder))
         render_site_project(snapshot, project_dir=work / "project", options=site_options(entry, links))
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file",
-                        str(work / "project" / "mkdocs.yml"), "--site-dir", str(work / "site")],
-                       check=True, env={**os.environ, "SOURCE_DATE_EPOCH": str(build_epoch(snapshot))})
+        await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file",
+                             str(work / "project" / "mkdocs.yml"), "--site-dir", str(work / "site")],
+            check=True, env={**os.environ, "SOURCE_DATE_EPOCH": str(build_epoch(snapshot))})
         hashes = published[entry.site_path] = {}
         for path in sorted(p for p in (work / "site").rglob("*") if p.is_file()):
             name, body = path.relative_to(work / "site").as_posix(), path.read_bytes()
@@ -174,7 +178,7 @@ async def run_naive(settings: Any, folder: str) -> tuple[Run, dict[str, dict[str
     return Run("naive: full", seconds, len(entries), len(entries), files, size), published
 
 
-def same_sites(settings: Any, naive: dict[str, dict[str, str]]) -> int:
+def same_sites(settings: Settings, naive: dict[str, dict[str, str]]) -> int:
     """How many clients' sites ours published with exactly the bytes the naive run built (by our manifests)."""
     from sitegen.manifest import Manifest
     from sitegen.publish_s3 import s3_client
