@@ -57,6 +57,21 @@ def test_the_same_snapshot_gives_the_same_bytes_in_two_build_processes_and_in_th
     assert hashes[0] == hashes[1] == _hashes(tmp_path / "here" / "site")
 
 
+def test_the_process_pool_follows_the_setting_and_starts_afresh_after_it_is_closed(tmp_path: Path) -> None:
+    one, two = (settings_for("sqlite+aiosqlite://", tmp_path, build_processes=n) for n in (1, 2))
+    first = pool.build_pool(one)
+    try:
+        assert pool.build_pool(one) is first and first.processes == 1
+        second = pool.build_pool(two)
+        assert second is not first and second.processes == 2
+        with pytest.raises(RuntimeError, match="shutdown"):  # the replaced pool takes no new builds
+            asyncio.run(first.build(transit_snapshot(), options=OPTIONS, work_dir=tmp_path, build_epoch=EPOCH))
+        pool.close_build_pool()
+        assert pool.build_pool(two) is not second
+    finally:
+        pool.close_build_pool()
+
+
 async def _seed(url: str) -> None:
     engine = create_engine(url)
     async with create_session_factory(engine)() as session:
