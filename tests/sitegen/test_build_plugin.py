@@ -17,7 +17,14 @@ from mkdocs.utils import meta
 from sitegen.build import build_site
 from sitegen.build_plugin import MKDOCS_EXTENSIONS, raw_html_page
 from sitegen.render import SiteOptions, render_site_project
-from tests.sitegen.snapshots import client_snapshot, hostile_snapshot, project_node, report, risk, transit_snapshot
+from tests.sitegen.snapshots import (
+    client_snapshot,
+    hostile_snapshot,
+    project_node,
+    report,
+    risk,
+    transit_snapshot,
+)
 
 EPOCH = 1767225600
 OPTIONS = SiteOptions(brand_name="Northwind PMO", accent_color="#1f5f8b", logo_url=None,

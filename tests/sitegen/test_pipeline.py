@@ -13,9 +13,9 @@ from api.kit.database import create_engine, create_session_factory
 from api.projects.models import Project
 from api.sites.models import BuildState, SiteBuild
 from sitegen import pipeline, pool
-from tests.sitegen import build_faults
 from tests.fixtures.auth import settings_for
 from tests.fixtures.factories import make_client, make_project
+from tests.sitegen import build_faults
 
 
 async def _seed(url: str) -> None:

@@ -17,9 +17,9 @@ from api.kit.database import create_engine, create_session_factory
 from api.sites import service as site_service
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
 from sitegen import pool, worker
-from tests.sitegen import build_faults
 from tests.fixtures.auth import settings_for
 from tests.fixtures.factories import make_client, make_project
+from tests.sitegen import build_faults
 
 
 async def _queued_build(url: str) -> int:
