@@ -4,8 +4,9 @@ A build is CPU-bound and MkDocs reads `SOURCE_DATE_EPOCH` from the process envir
 that run side by side need processes, not threads. The processes come from a forkserver, never
 from a fork of a process that runs threads and an event loop; the forkserver imports the generator
 once, so a new build process is ready in milliseconds. Each process is its own lane (a
-single-process executor): when one dies, only the build it was running fails, and that lane alone
-is started afresh.
+single-process executor): when one dies, only the build it was running fails (and any queued behind
+it, which happens only when callers give the pool more builds than it has processes; build_sites
+does not), and that lane alone is started afresh.
 """
 
 from __future__ import annotations
