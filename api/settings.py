@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -62,6 +63,7 @@ class Settings(BaseSettings):
     s3_access_key_id: str | None = None
     s3_secret_access_key: SecretStr | None = None
     publish_max_delete_share: float = Field(default=0.5, ge=0, le=1)
+    build_processes: int | None = Field(default=None, ge=1, le=256)
 
     build_queue: Literal["embedded", "procrastinate"] = "embedded"
     worker_stalled_seconds: float = Field(default=30, ge=1)
@@ -95,6 +97,11 @@ class Settings(BaseSettings):
         if self.publish_target:
             return self.publish_target
         return (self.data_dir / "sites").resolve().as_uri()
+
+    @property
+    def resolved_build_processes(self) -> int:
+        """How many site builds run at once, each in its own process: one per CPU unless set."""
+        return self.build_processes or os.cpu_count() or 1
 
     @property
     def resolved_sites_base_url(self) -> str:

@@ -11,18 +11,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
-import os
 import socket
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
+from bench.database import temporary_database
 from bench.dataset import Size, seed
 
 OURS_QUERY = """query($slug: String!) { client(slug: $slug) { name cxSummary { sampleSize csatPercent nps }
@@ -159,8 +157,8 @@ def main() -> None:
                         "(e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/postgres); a fresh database is made there")
     args = parser.parse_args()
     size = Size()
-    with tempfile.TemporaryDirectory(prefix="rapport-bench-") as folder, _database(args.postgres, folder) as url:
-        database_url = url
+    with tempfile.TemporaryDirectory(prefix="rapport-bench-") as folder, \
+            temporary_database(args.postgres, folder) as database_url:
         slug, token = asyncio.run(_prepare(database_url, size, folder))
         spawn = multiprocessing.get_context("spawn")
         results = []
@@ -176,31 +174,6 @@ def main() -> None:
                 process.terminate()
                 process.join(10)
     _report(results, size, args)
-
-
-@contextmanager
-def _database(postgres: str | None, folder: str) -> Iterator[str]:
-    """A SQLite file in `folder`, or a fresh database on the PostgreSQL server, dropped afterwards."""
-    if postgres is None:
-        yield f"sqlite+aiosqlite:///{folder}/bench.db"
-        return
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-
-    from api.kit.database import create_engine
-
-    async def admin(statement: str) -> None:
-        engine = create_engine(postgres, isolation_level="AUTOCOMMIT")
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-        await engine.dispose()
-
-    name = f"rapport_bench_{os.getpid()}"
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres).set(database=name).render_as_string(hide_password=False)
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def _report(results: list[Result], size: Size, args: argparse.Namespace) -> None:

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from rich.console import Console
 from rich.progress import MofNCompleteColumn, Progress
 from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
 from api.auth import service as auth_service
@@ -25,6 +26,7 @@ from api.sites.models import SiteBuild
 from rapport.runtime import database, prepare_data_dir, unit_of_work
 from sitegen.pipeline import BuildOutcome
 from sitegen.pipeline import build_sites as run_builds
+from sitegen.pool import close_build_pool
 from sitegen.queue import run_queue_worker
 from sitegen.queue_schema import prepare_queue_schema
 from sitegen.worker import run_build_worker, run_scheduler
@@ -72,8 +74,11 @@ async def build_sites(
             def done(outcome: BuildOutcome) -> None:
                 bar.update(task, advance=1, description=f"{outcome.slug}: {outcome.state.value.lower()}")
 
-            outcomes = await run_builds(session_factory, settings=settings, slugs=slugs, target=target, force=force,
-                                        on_done=done)
+            try:
+                outcomes = await run_builds(session_factory, settings=settings, slugs=slugs, target=target,
+                                            force=force, on_done=done)
+            finally:
+                close_build_pool()
     console.print(outcome_table(outcomes))
     return outcomes
 
@@ -128,9 +133,17 @@ def _when(moment: datetime | None) -> str:
 
 def api_app(settings: Settings) -> FastAPI:
     """The API application; with the embedded build queue it also schedules and carries out site builds in-process."""
-    background = [] if settings.build_queue != "embedded" else [functools.partial(run_build_worker, settings=settings),
+    background = [] if settings.build_queue != "embedded" else [functools.partial(_build_worker, settings=settings),
                                                                 run_scheduler]
     return create_app(settings, background=background)
+
+
+async def _build_worker(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings) -> None:
+    """The in-process build worker; its build processes stop with it."""
+    try:
+        await run_build_worker(session_factory, settings=settings)
+    finally:
+        close_build_pool()
 
 
 async def run_worker(settings: Settings, *, concurrency: int = 1, console: Console | None = None) -> None:
@@ -148,9 +161,12 @@ async def run_worker(settings: Settings, *, concurrency: int = 1, console: Conso
         console.print(f"build {build.id} of {outcome.slug}: {outcome.state.value}"
                       + (f" ({outcome.error})" if outcome.error else ""), markup=False)
 
-    async with database(settings) as session_factory:
-        await run_queue_worker(session_factory, settings=settings, concurrency=concurrency, on_done=done,
-                               on_ready=ready)
+    try:
+        async with database(settings) as session_factory:
+            await run_queue_worker(session_factory, settings=settings, concurrency=concurrency, on_done=done,
+                                   on_ready=ready)
+    finally:
+        close_build_pool()
     console.print("worker stopped")
 
 

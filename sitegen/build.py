@@ -12,6 +12,8 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from sitegen.build_plugin import PortalBuildPlugin
+
 # SOURCE_DATE_EPOCH and the "mkdocs" logger are process-wide: in-process builds take turns.
 _build_lock = threading.Lock()
 
@@ -20,6 +22,7 @@ def build_site(*, project_dir: Path, site_dir: Path, build_epoch: int) -> None:
     """Build the MkDocs project in project_dir into site_dir, dated build_epoch (Unix seconds)."""
     with _build_lock, _source_date_epoch(build_epoch), _quiet_mkdocs():
         config = load_config(config_file=str(project_dir / "mkdocs.yml"), site_dir=str(site_dir))
+        config.plugins["rapport-portal-build"] = PortalBuildPlugin()
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

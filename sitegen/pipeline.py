@@ -7,7 +7,8 @@ import functools
 import hashlib
 import logging
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,13 +17,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import portal_theme
+from api.feedback.models import Touchpoint
 from api.feedback.site_links import site_survey_links
 from api.settings import Settings
 from api.sites import service as site_service
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
-from sitegen.build import build_site
+from sitegen.pool import build_pool
 from sitegen.publish import Publisher, publisher_for
-from sitegen.render import SiteOptions, render_site_project
+from sitegen.render import SiteOptions
 from sitegen.snapshot import fetch_snapshot, input_hash
 
 logger = logging.getLogger("rapport.sitegen")
@@ -67,70 +69,133 @@ async def build_sites(
     trigger: BuildTrigger = BuildTrigger.MANUAL,
     on_done: Callable[[BuildOutcome], None] | None = None,
 ) -> list[BuildOutcome]:
-    """Build and publish the sites of `slugs` (every enabled client when None), one at a time."""
+    """Build and publish the sites of `slugs` (every enabled client when None), as many at once as build processes."""
     target = target or settings.resolved_publish_target
     publisher = publisher_for(target, settings)
     async with session_factory() as session:
         entries = await site_service.client_sites(session, slugs=slugs)
-    outcomes = []
-    for entry in entries:
-        async with session_factory() as session:
-            build = await site_service.start_build(session, client_id=entry.client.id, trigger=trigger, target=target)
-            await session.commit()
-            outcome = await publish_build(session, build, settings=settings, publisher=publisher, force=force)
-        outcomes.append(outcome)
-        if on_done is not None:
-            on_done(outcome)
-    return outcomes
+    slots = asyncio.Semaphore(settings.resolved_build_processes)
+    # The builds take turns at the database (their snapshots run on this one event loop anyway) and overlap
+    # their building and uploading; on SQLite, waiting for the write lock instead would sleep in steps of 100 ms.
+    turn = asyncio.Lock()
+    # Outcomes, and the on_done calls, keep the clients' order whatever order their builds end in.
+    outcomes: list[BuildOutcome | None] = [None] * len(entries)
+    reported = 0
+
+    async def build_one(index: int, client_id: int) -> None:
+        nonlocal reported
+        async with slots, session_factory() as session:
+            async with turn:
+                build = await site_service.start_build(session, client_id=client_id, trigger=trigger, target=target)
+                await session.commit()
+            outcomes[index] = await _carry_out(session, build, settings=settings, publisher=publisher, force=force,
+                                               turn=turn)
+        while reported < len(outcomes) and (outcome := outcomes[reported]) is not None:
+            reported += 1
+            if on_done is not None:
+                on_done(outcome)
+
+    tasks = [asyncio.create_task(build_one(index, entry.client.id)) for index, entry in enumerate(entries)]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+    return [outcome for outcome in outcomes if outcome is not None]
 
 
 async def publish_build(session: AsyncSession, build: SiteBuild, *, settings: Settings,
                         publisher: Publisher | None = None, force: bool = False) -> BuildOutcome:
     """Carry out one running build: snapshot, render, build, publish; record how it ended.
 
-    The file work runs in a worker thread, so a server carrying out builds keeps answering requests.
+    Rendering and building run in a build process and publishing in a worker thread, so a server carrying out
+    builds keeps answering requests.
     """
-    entry = await site_service.client_site(session, client_id=build.client_id)
-    slug, site, site_path = entry.client.slug, entry.site, entry.site_path
+    return await _carry_out(session, build, settings=settings, publisher=publisher, force=force,
+                            turn=nullcontext())
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """What a build that has something to publish takes from the database."""
+
+    options: SiteOptions
+    data: dict[str, Any]
+    digest: str
+
+
+async def _carry_out(session: AsyncSession, build: SiteBuild, *, settings: Settings, publisher: Publisher | None,
+                     force: bool, turn: AbstractAsyncContextManager[Any]) -> BuildOutcome:
+    """publish_build, with every use of the database inside `turn`."""
+    async with turn:
+        entry = await site_service.client_site(session, client_id=build.client_id)
+        try:
+            publisher = publisher or publisher_for(build.target, settings)
+            snapshot = await _take_snapshot(session, build, entry, settings=settings, force=force)
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded on the build and the old site stays
+            return await _record_failure(session, build, entry, exc)
+    if snapshot is None:
+        return BuildOutcome(slug=entry.client.slug, state=BuildState.UNCHANGED, site_path=entry.site_path)
+    slug, site = entry.client.slug, entry.site
     try:
-        publisher = publisher or publisher_for(build.target, settings)
-        # Before the snapshot binds the client's scope to the session: survey invitations are PMO-only rows.
-        links = await site_survey_links(session, settings=settings, client_id=build.client_id)
-        options = SiteOptions(brand_name=site.brand_name or entry.client.name, accent_color=site.accent_color,
-                              logo_url=site.logo_url, feedback_links={t.value: url for t, url in sorted(
-                                  links.items(), key=lambda item: item[0].value)})
-        snapshot = await fetch_snapshot(session, settings=settings, client_id=build.client_id, slug=slug)
-        digest = input_hash(snapshot, extra=f"{generator_fingerprint()}|{options}|{build.target}")
-        if not force and site.published_input_hash == digest and site.published_key == site.site_key:
-            site_service.finish_build(build, state=BuildState.UNCHANGED, input_hash=digest)
-            await session.commit()
-            return BuildOutcome(slug=slug, state=BuildState.UNCHANGED, site_path=site_path)
         with tempfile.TemporaryDirectory(prefix=f"rapport-{slug}-") as work:
-            project_dir, site_dir = Path(work) / "project", Path(work) / "site"
-            await asyncio.to_thread(render_site_project, snapshot, project_dir=project_dir, options=options)
-            await asyncio.to_thread(build_site, project_dir=project_dir, site_dir=site_dir,
-                                    build_epoch=_build_epoch(snapshot))
-            result = await asyncio.to_thread(publisher.publish, site_dir, site_path)
+            site_dir = await build_pool(settings).build(snapshot.data, options=snapshot.options, work_dir=Path(work),
+                                                        build_epoch=build_epoch(snapshot.data))
+            result = await asyncio.to_thread(publisher.publish, site_dir, entry.site_path)
         if site.published_key and site.published_key != site.site_key:
             # the key was rotated: the old address goes
             await asyncio.to_thread(publisher.remove, f"{slug}-{site.published_key}")
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the build and the old site stays
-        logger.exception("site build for %s failed", slug)
-        await session.rollback()
-        await session.refresh(build)
-        site_service.finish_build(build, state=BuildState.FAILED, error=f"{type(exc).__name__}: {exc}")
+        async with turn:
+            return await _record_failure(session, build, entry, exc)
+    async with turn:
+        site_service.finish_build(build, state=BuildState.PUBLISHED, input_hash=snapshot.digest,
+                                  files_uploaded=result.uploaded, files_deleted=result.deleted,
+                                  files_unchanged=result.unchanged, bytes_uploaded=result.bytes_uploaded)
+        site_service.mark_published(site, input_hash=snapshot.digest)
         await session.commit()
-        return BuildOutcome(slug=slug, state=BuildState.FAILED, site_path=site_path, error=str(exc))
-    site_service.finish_build(build, state=BuildState.PUBLISHED, input_hash=digest, files_uploaded=result.uploaded,
-                              files_deleted=result.deleted, files_unchanged=result.unchanged,
-                              bytes_uploaded=result.bytes_uploaded)
-    site_service.mark_published(site, input_hash=digest)
-    await session.commit()
-    return BuildOutcome(slug=slug, state=BuildState.PUBLISHED, site_path=site_path, files=result.uploaded,
+    return BuildOutcome(slug=slug, state=BuildState.PUBLISHED, site_path=entry.site_path, files=result.uploaded,
                         bytes=result.bytes_uploaded)
 
 
-def _build_epoch(snapshot: dict[str, Any]) -> int:
+async def _take_snapshot(session: AsyncSession, build: SiteBuild, entry: site_service.ClientSite, *,
+                         settings: Settings, force: bool) -> _Snapshot | None:
+    """The client's data and options; None, with the build recorded UNCHANGED, when that is what is live."""
+    # Before the snapshot binds the client's scope to the session: survey invitations are PMO-only rows.
+    links = await site_survey_links(session, settings=settings, client_id=build.client_id)
+    options = site_options(entry, links)
+    data = await fetch_snapshot(session, settings=settings, client_id=build.client_id, slug=entry.client.slug)
+    digest = input_hash(data, extra=f"{generator_fingerprint()}|{options}|{build.target}")
+    if not force and entry.site.published_input_hash == digest and entry.site.published_key == entry.site.site_key:
+        site_service.finish_build(build, state=BuildState.UNCHANGED, input_hash=digest)
+        await session.commit()
+        return None
+    # Nothing after this reads the database: end the transaction (on SQLite, the write lock) before the file work.
+    await session.commit()
+    return _Snapshot(options=options, data=data, digest=digest)
+
+
+async def _record_failure(session: AsyncSession, build: SiteBuild, entry: site_service.ClientSite,
+                          exc: Exception) -> BuildOutcome:
+    slug, site_path = entry.client.slug, entry.site_path  # read before the rollback expires them
+    logger.error("site build for %s failed", slug, exc_info=exc)
+    await session.rollback()
+    await session.refresh(build)
+    site_service.finish_build(build, state=BuildState.FAILED, error=f"{type(exc).__name__}: {exc}")
+    await session.commit()
+    return BuildOutcome(slug=slug, state=BuildState.FAILED, site_path=site_path, error=str(exc))
+
+
+def site_options(entry: site_service.ClientSite, links: Mapping[Touchpoint, str]) -> SiteOptions:
+    """The client's branding and survey links, as its site shows them."""
+    return SiteOptions(brand_name=entry.site.brand_name or entry.client.name, accent_color=entry.site.accent_color,
+                       logo_url=entry.site.logo_url,
+                       feedback_links={t.value: url for t, url in sorted(links.items(), key=lambda item: item[0].value)})
+
+
+def build_epoch(snapshot: dict[str, Any]) -> int:
     """The build date comes from the data (its latest change), so the same data gives the same bytes."""
     stamps = [edge["node"]["updatedAt"] for edge in snapshot["client"]["projects"]["edges"]]
     return int(max(datetime.fromisoformat(stamp) for stamp in stamps).timestamp()) if stamps else 0

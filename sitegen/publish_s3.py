@@ -32,7 +32,8 @@ def s3_client(settings: Settings) -> Any:
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
         retries={"mode": "standard", "max_attempts": MAX_RETRIES},
-        max_pool_connections=UPLOAD_WORKERS * 2,
+        # Every build process's site may be publishing at once, each with its own upload threads.
+        max_pool_connections=UPLOAD_WORKERS * max(2, settings.resolved_build_processes),
         s3={"addressing_style": "path"} if settings.s3_endpoint_url else None,
     )
     secret = settings.s3_secret_access_key

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -84,8 +85,7 @@ def _mkdocs_config(client_name: str, projects: list[Project], options: SiteOptio
         "client_name": client_name,
         "locale": "en",
     }
-    installed = entry_points(group="mkdocs.themes")
-    if any(ep.name == "portal" and ep.value == "portal_theme" for ep in installed):
+    if _portal_theme_registered():
         theme = {"name": "portal", **theme}
     else:
         theme = {"name": None, "custom_dir": str(Path(portal_theme.__file__).resolve().parent), **theme}
@@ -100,6 +100,12 @@ def _mkdocs_config(client_name: str, projects: list[Project], options: SiteOptio
     config |= {"use_directory_urls": False, "strict": True, "plugins": [], "theme": theme, "nav": nav,
                "not_in_nav": "/reports/\n/search.md"}
     return config
+
+
+@cache
+def _portal_theme_registered() -> bool:
+    # Reading every installed package's entry points takes milliseconds; they do not change while a process runs.
+    return any(ep.name == "portal" and ep.value == "portal_theme" for ep in entry_points(group="mkdocs.themes"))
 
 
 def _write(path: Path, text: str) -> None:

@@ -12,9 +12,10 @@ from api.database import upgrade_database
 from api.kit.database import create_engine, create_session_factory
 from api.projects.models import Project
 from api.sites.models import BuildState, SiteBuild
-from sitegen import pipeline
+from sitegen import pipeline, pool
 from tests.fixtures.auth import settings_for
 from tests.fixtures.factories import make_client, make_project
+from tests.sitegen import build_faults
 
 
 async def _seed(url: str) -> None:
@@ -97,10 +98,7 @@ def test_a_failed_build_records_the_error_and_keeps_the_previous_site(
     before = _home(tmp_path, first)
     asyncio.run(_rename_project(database, "HB-1", "Renamed Project"))
 
-    def explode(**_: object) -> None:
-        raise RuntimeError("disk full while building")
-
-    monkeypatch.setattr(pipeline, "build_site", explode)
+    monkeypatch.setattr(pool, "render_and_build", build_faults.disk_full)
     (failed,) = asyncio.run(_run(database, tmp_path, slugs=["harbor"]))
 
     assert failed.state is BuildState.FAILED and "disk full" in (failed.error or "")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from importlib.metadata import EntryPoint
 from pathlib import Path
 
@@ -61,6 +62,15 @@ def test_writes_one_page_per_project_and_per_published_report(tmp_path):
                             *reports])
 
 
+@pytest.fixture
+def theme_lookup() -> Iterator[None]:
+    """A fresh look at the installed themes, which render otherwise reads once per process."""
+    render._portal_theme_registered.cache_clear()
+    yield
+    render._portal_theme_registered.cache_clear()
+
+
+@pytest.mark.usefixtures("theme_lookup")
 def test_theme_falls_back_to_the_package_directory_when_not_installed(tmp_path, monkeypatch):
     monkeypatch.setattr(render, "entry_points", lambda group: [])
     theme = yaml.safe_load((_render(tmp_path, transit_snapshot()) / "mkdocs.yml").read_text())["theme"]
@@ -70,6 +80,7 @@ def test_theme_falls_back_to_the_package_directory_when_not_installed(tmp_path, 
     assert (Path(theme["custom_dir"]) / "mkdocs_theme.yml").is_file()
 
 
+@pytest.mark.usefixtures("theme_lookup")
 def test_theme_is_named_when_the_entry_point_is_installed(tmp_path, monkeypatch):
     portal = EntryPoint(name="portal", value="portal_theme", group="mkdocs.themes")
     monkeypatch.setattr(render, "entry_points", lambda group: [portal])

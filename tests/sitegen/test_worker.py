@@ -16,9 +16,10 @@ from api.kit.columns import utcnow
 from api.kit.database import create_engine, create_session_factory
 from api.sites import service as site_service
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
-from sitegen import pipeline, worker
+from sitegen import pool, worker
 from tests.fixtures.auth import settings_for
 from tests.fixtures.factories import make_client, make_project
+from tests.sitegen import build_faults
 
 
 async def _queued_build(url: str) -> int:
@@ -126,10 +127,7 @@ def test_a_failed_build_is_retried_with_growing_delays_then_marked_failed(
     build_id = asyncio.run(_queued_build(database))
     settings = settings_for(database, tmp_path)
 
-    def explode(**_: object) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(pipeline, "build_site", explode)
+    monkeypatch.setattr(pool, "render_and_build", build_faults.disk_full)
     delays = []
     for _attempt in range(site_service.MAX_ATTEMPTS):
         before = utcnow()
