@@ -9,12 +9,11 @@ from pathlib import Path
 
 import jwt
 import pytest
-from pydantic import SecretStr
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from api.app import create_app
 from api.auth.models import Role
-from api.database import upgrade_database
 from api.kit.database import create_engine, create_session_factory
 from api.settings import Settings
 from tests.fixtures.auth import settings_for, token_for
@@ -33,12 +32,6 @@ async def _add_client_contact(url: str) -> int:
             return user.id
     finally:
         await engine.dispose()
-
-
-@pytest.fixture
-def app_settings(fresh_database_url: str, tmp_path: Path) -> Settings:
-    upgrade_database(fresh_database_url)
-    return settings_for(fresh_database_url, tmp_path)
 
 
 @pytest.fixture

@@ -68,12 +68,6 @@ def _post(http: TestClient, token: str, query: str, **variables: Any) -> httpx.R
 
 
 @pytest.fixture
-def app_settings(fresh_database_url: str, tmp_path: Path) -> Settings:
-    upgrade_database(fresh_database_url)
-    return settings_for(fresh_database_url, tmp_path)
-
-
-@pytest.fixture
 def http(app_settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(app_settings)) as client:
         yield client

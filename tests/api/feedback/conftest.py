@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.app import create_app
 from api.auth.models import Role, User
 from api.auth.principal import Grant, Principal
-from api.database import upgrade_database
 from api.feedback.invitation_service import issue_invitation
 from api.feedback.models import (
     ActionItem,
@@ -29,7 +27,6 @@ from api.kit.database import create_engine, create_session_factory
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import Project
 from api.settings import Settings
-from tests.fixtures.auth import settings_for
 from tests.fixtures.browser import serving_app
 from tests.fixtures.factories import (
     make_client,
@@ -140,13 +137,6 @@ async def stored_answers(settings: Settings) -> tuple[list[Feedback], int, Surve
             return feedback, items or 0, invitation
     finally:
         await engine.dispose()
-
-
-@pytest.fixture
-def app_settings(fresh_database_url: str, tmp_path: Path) -> Settings:
-    """Settings on a migrated database of the test's own, for work that commits."""
-    upgrade_database(fresh_database_url)
-    return settings_for(fresh_database_url, tmp_path)
 
 
 @pytest.fixture
