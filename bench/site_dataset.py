@@ -53,8 +53,8 @@ class ClientSize:
 
     @property
     def pages(self) -> int:
-        """Pages of one client's site: home, You said we did, feedback, one per project and per report."""
-        return 3 + self.projects * (1 + self.reports)
+        """Pages of one client's site: home, You said we did, feedback, contacts, search, one per project and report."""
+        return 5 + self.projects * (1 + self.reports)
 
     def describe(self) -> str:
         return (f"{self.pages} pages each ({self.projects} projects x {self.reports} published reports, "
