@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import build_site
+from sitegen.render import SiteOptions, render_site_project
 
 
 def project_node(
@@ -224,3 +230,16 @@ def hostile_snapshot() -> dict:
     actions = [action_item(HOSTILE_NAME, you_said=HOSTILE_SUMMARY, we_did=HOSTILE_SUMMARY,
                            completed="2025-03-01T09:00:00+00:00")]
     return client_snapshot(nodes, name='Acme "Quotes" & <b>Bold</b> Ltd', actions=actions)
+
+
+EPOCH = 1767225600  # 2026-01-01T00:00:00Z
+OPTIONS = SiteOptions(brand_name="Northwind PMO", accent_color="#1f5f8b", logo_url=None)
+
+
+def built_site(tmp_path_factory: pytest.TempPathFactory, snapshot: dict, *, options: SiteOptions = OPTIONS,
+               epoch: int = EPOCH) -> Path:
+    """`snapshot` rendered and built in-process into a fresh folder: the built site's folder."""
+    project_dir, site_dir = tmp_path_factory.mktemp("project"), tmp_path_factory.mktemp("site")
+    render_site_project(snapshot, project_dir=project_dir, options=options)
+    build_site(project_dir=project_dir, site_dir=site_dir, build_epoch=epoch)
+    return site_dir

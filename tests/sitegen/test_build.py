@@ -10,17 +10,14 @@ from pathlib import Path
 import pytest
 
 import portal_theme
-from sitegen.build import build_site
-from sitegen.render import SiteOptions, render_site_project
 from tests.sitegen.snapshots import (
     HOSTILE_NAME,
     TRANSIT_PROJECTS,
+    built_site,
     hostile_snapshot,
     transit_snapshot,
 )
 
-EPOCH = 1767225600  # 2026-01-01T00:00:00Z
-OPTIONS = SiteOptions(brand_name="Northwind PMO", accent_color="#1f5f8b", logo_url=None)
 THEME_SCRIPTS = '<script src="search-index.js"></script>\n  <script src="assets/javascripts/search.js"></script>'
 
 
@@ -39,14 +36,6 @@ class _PageScan(HTMLParser):
         return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
 
 
-def _build(tmp_path_factory: pytest.TempPathFactory, snapshot: dict, epoch: int = EPOCH) -> Path:
-    project_dir = tmp_path_factory.mktemp("project")
-    site_dir = tmp_path_factory.mktemp("site")
-    render_site_project(snapshot, project_dir=project_dir, options=OPTIONS)
-    build_site(project_dir=project_dir, site_dir=site_dir, build_epoch=epoch)
-    return site_dir
-
-
 def _text(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
@@ -61,12 +50,12 @@ def _hashes(site_dir: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def transit_site(tmp_path_factory) -> Path:
-    return _build(tmp_path_factory, transit_snapshot())
+    return built_site(tmp_path_factory, transit_snapshot())
 
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
-    return _build(tmp_path_factory, hostile_snapshot())
+    return built_site(tmp_path_factory, hostile_snapshot())
 
 
 def test_home_lists_every_project_with_health_and_progress(transit_site):
@@ -154,7 +143,7 @@ def test_every_page_is_private_accessible_and_self_contained(site, request):
 
 
 def test_two_builds_give_identical_bytes(tmp_path_factory, transit_site):
-    again = _build(tmp_path_factory, transit_snapshot())
+    again = built_site(tmp_path_factory, transit_snapshot())
 
     hashes = _hashes(again)
     assert {"index.html", "sitemap.xml", "sitemap.xml.gz", "assets/stylesheets/portal.css"} <= set(hashes)
@@ -163,12 +152,12 @@ def test_two_builds_give_identical_bytes(tmp_path_factory, transit_site):
 
 def test_build_epoch_dates_the_site_and_the_environment_is_restored(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
-    site = _build(tmp_path_factory, transit_snapshot(), epoch=1700000000)
+    site = built_site(tmp_path_factory, transit_snapshot(), epoch=1700000000)
 
     assert '<time datetime="2023-11-14">14 November 2023</time>' in (site / "index.html").read_text()
     assert os.environ["SOURCE_DATE_EPOCH"] == "86400"
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    _build(tmp_path_factory, transit_snapshot())
+    built_site(tmp_path_factory, transit_snapshot())
     assert "SOURCE_DATE_EPOCH" not in os.environ
 
 

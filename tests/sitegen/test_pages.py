@@ -9,20 +9,10 @@ from pathlib import Path
 import pytest
 
 import portal_theme
-from sitegen.build import build_site
 from sitegen.content import read_projects
-from sitegen.render import SiteOptions, render_site_project
-from tests.sitegen.snapshots import transit_snapshot
+from sitegen.render import SiteOptions
+from tests.sitegen.snapshots import built_site, transit_snapshot
 
-EPOCH = 1767225600
-OPTIONS = SiteOptions(brand_name="Northwind PMO", accent_color="#1f5f8b", logo_url=None)
-
-
-def _build(tmp_path_factory: pytest.TempPathFactory, snapshot: dict, options: SiteOptions = OPTIONS) -> Path:
-    project_dir, site_dir = tmp_path_factory.mktemp("project"), tmp_path_factory.mktemp("site")
-    render_site_project(snapshot, project_dir=project_dir, options=options)
-    build_site(project_dir=project_dir, site_dir=site_dir, build_epoch=EPOCH)
-    return site_dir
 
 
 def _text(fragment: str) -> str:
@@ -36,7 +26,7 @@ def _rows(page: str, label_id: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    return _build(tmp_path_factory, transit_snapshot())
+    return built_site(tmp_path_factory, transit_snapshot())
 
 
 def _page(site: Path, name: str) -> str:
@@ -144,7 +134,7 @@ def test_feedback_page_without_links_says_whom_to_ask(site):
 def test_feedback_page_links_each_touchpoint_in_order(tmp_path_factory):
     links = {"SUPPORT": "https://rapport.example.org/s/support", "KICKOFF": "https://rapport.example.org/s/kick"}
     options = SiteOptions(brand_name="Northwind PMO", accent_color="#1f5f8b", logo_url=None, feedback_links=links)
-    page = _page(_build(tmp_path_factory, transit_snapshot(), options), "feedback.html")
+    page = _page(built_site(tmp_path_factory, transit_snapshot(), options=options), "feedback.html")
 
     listed = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', page)
     assert listed == [("https://rapport.example.org/s/kick", "Project kickoff"),
@@ -164,7 +154,7 @@ def test_list_order_in_the_snapshot_does_not_change_the_pages(tmp_path_factory, 
             edge["node"][key]["edges"].reverse()
     snapshot["actionItems"]["edges"].reverse()
     snapshot["client"]["cxSummary"]["trend"].reverse()
-    shuffled = _build(tmp_path_factory, snapshot)
+    shuffled = built_site(tmp_path_factory, snapshot)
 
     names = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
     assert names == sorted(p.relative_to(shuffled).as_posix() for p in shuffled.rglob("*.html"))
@@ -194,7 +184,7 @@ def test_contact_details_that_do_not_look_like_addresses_are_not_links(tmp_path_
     snapshot = transit_snapshot()
     snapshot["client"]["projects"]["edges"][0]["node"]["manager"] = {
         "name": "Lee", "title": None, "email": "lee at pmo", "phone": "ext. 12"}
-    contacts = _page(_build(tmp_path_factory, snapshot), "contacts.html")
+    contacts = _page(built_site(tmp_path_factory, snapshot), "contacts.html")
 
     assert "Email</dt><dd>lee at pmo</dd>" in contacts and "Phone</dt><dd>ext. 12</dd>" in contacts
     assert "mailto:lee" not in contacts and 'href="tel:' not in contacts.split("Lee")[1].split("</section>")[0]

@@ -10,26 +10,15 @@ from urllib.parse import quote
 
 import pytest
 
-from sitegen.build import build_site
 from sitegen.pages.search import INDEX_GLOBAL
-from sitegen.render import SiteOptions, render_site_project
-from tests.sitegen.snapshots import HOSTILE_NAME, hostile_snapshot, transit_snapshot
+from tests.sitegen.snapshots import HOSTILE_NAME, built_site, hostile_snapshot, transit_snapshot
 
-EPOCH = 1767225600
-OPTIONS = SiteOptions(brand_name="Northwind PMO", accent_color="#1f5f8b", logo_url=None)
 CHROMIUM = ["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def _build(tmp_path_factory: pytest.TempPathFactory, snapshot: dict) -> Path:
-    project_dir, site_dir = tmp_path_factory.mktemp("project"), tmp_path_factory.mktemp("site")
-    render_site_project(snapshot, project_dir=project_dir, options=OPTIONS)
-    build_site(project_dir=project_dir, site_dir=site_dir, build_epoch=EPOCH)
-    return site_dir
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    return _build(tmp_path_factory, transit_snapshot())
+    return built_site(tmp_path_factory, transit_snapshot())
 
 
 def _index(site: Path) -> list[dict]:
@@ -105,7 +94,7 @@ def test_a_query_with_no_match_or_markup_shows_as_text(site):
 
 
 def test_hostile_data_is_indexed_and_shown_as_text_only(tmp_path_factory):
-    site = _build(tmp_path_factory, hostile_snapshot())
+    site = built_site(tmp_path_factory, hostile_snapshot())
     assert "projects/xss-1.html" in [entry["url"] for entry in _index(site) if HOSTILE_NAME in entry["title"]]
 
     dom = _search(site, "alert")
