@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, *, background: Sequence[Backgro
         context_getter=graphql_context,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        max_subscriptions_per_connection=settings.ws_max_subscriptions,
         multipart_uploads_enabled=False,
         dependencies=[Depends(batch_guard(settings.graphql_max_batch_operations))],
     )

@@ -1,4 +1,4 @@
-"""The per-request GraphQL context: session, principal, settings, loaders."""
+"""The GraphQL contexts: one per operation (session, principal, settings, loaders), and one per WebSocket."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Hashable, Sequence
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
@@ -23,7 +23,7 @@ from api.settings import Settings
 
 
 class Context(BaseContext):
-    """Everything a resolver may use; built once per request (or per site build)."""
+    """Everything a resolver may use; built once per HTTP request, WebSocket operation or site build."""
 
     def __init__(self, *, session: AsyncSession, principal: Principal, settings: Settings, request_id: str) -> None:
         super().__init__()
@@ -61,11 +61,6 @@ class Context(BaseContext):
     def sites(self) -> SiteLoaders:
         return SiteLoaders(session=self.session, principal=self.principal)
 
-    def act_as(self, principal: Principal) -> None:
-        """Switch to `principal` (a WebSocket authenticates after its context exists)."""
-        self.principal = principal
-        bind_principal(self.session, principal)
-
     def page_loader(
         self, name: str, arguments: Hashable, batch: Callable[[Sequence[Any]], Awaitable[list[Page[Any]]]]
     ) -> DataLoader[Any, Page[Any]]:
@@ -74,3 +69,25 @@ class Context(BaseContext):
         if key not in self._page_loaders:
             self._page_loaders[key] = DataLoader(load_fn=batch)
         return self._page_loaders[key]
+
+
+class SocketContext(BaseContext):
+    """A WebSocket's context: who it authenticated as. It holds no session: operations on one socket run at
+    once, so each gets a Context and a unit of work of its own (see api.extensions.UnitOfWork)."""
+
+    def __init__(self, *, session_factory: async_sessionmaker[AsyncSession], principal: Principal,
+                 settings: Settings, request_id: str) -> None:
+        super().__init__()
+        self.session_factory = session_factory
+        self.principal = principal
+        self.settings = settings
+        self.request_id = request_id
+        self.connection_params: dict[str, Any] = {}
+
+    def operation_context(self, session: AsyncSession) -> Context:
+        """The context of one operation on this socket, on its own `session`."""
+        context = Context(session=session, principal=self.principal, settings=self.settings,
+                          request_id=self.request_id)
+        context.request = self.request
+        context.connection_params = self.connection_params
+        return context

@@ -3,48 +3,80 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import SchemaExtension
 from strawberry.relay.types import GlobalIDValueError, InvalidGlobalIDError
+from strawberry.types.execution import StreamExecutionResult
 
+from api.context import SocketContext
 from api.kit.errors import DomainError, InvalidInput
 
 # Apollo's convention, which clients and tools read as "the request was wrong", beside our own code.
 CALLERS_FAULT = {"classification": "BAD_USER_INPUT"}
+INTERNAL = "INTERNAL"
 
 logger = logging.getLogger("rapport.api")
 
 
 class UnitOfWork(SchemaExtension):
-    """Commit the operation's session when it succeeded; roll it back otherwise."""
+    """One unit of work per operation: commit it when it succeeded, roll it back otherwise.
 
-    async def on_operation(self) -> Iterator[None]:  # type: ignore[override]
+    An HTTP request's context carries its session. A WebSocket runs several operations at once, so each
+    opens a session and a Context of its own here, and commits before each of its results is sent.
+    """
+
+    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+        execution = self.execution_context
+        if isinstance(execution.context, SocketContext):
+            async with execution.context.session_factory() as session:
+                execution.context = execution.context.operation_context(session)
+                yield
+            return
         yield
-        session = self.execution_context.context.session
-        result = self.execution_context.result
-        failed = result is None or any(_is_unexpected(error) for error in result.errors or [])
-        if failed:
-            await session.rollback()
-        else:
-            await session.commit()
+        await _finish(execution.context.session, execution.result)
+
+    async def on_stream_result(self, result: StreamExecutionResult) -> None:  # type: ignore[override]
+        await _finish(self.execution_context.context.session, result)
 
 
 class ErrorPolicy(SchemaExtension):
-    """Domain errors keep their message and carry a code; anything else is masked and logged."""
+    """Domain errors keep their message and carry a code; anything else is masked and logged.
+
+    Over HTTP the result is rendered once the operation ends; over WebSocket each result before it is sent.
+    """
 
     def on_operation(self) -> Iterator[None]:
+        self._streamed = False
         yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
-            return
-        request_id = self.execution_context.context.request_id
-        result.errors = [_render(error, request_id) for error in result.errors]
+        if not self._streamed:
+            self._render_errors(self.execution_context.result)
+
+    def on_stream_result(self, result: StreamExecutionResult) -> None:  # type: ignore[override]
+        self._streamed = True
+        self._render_errors(result)
+
+    def _render_errors(self, result: object) -> None:
+        errors = getattr(result, "errors", None)
+        if errors:
+            request_id = self.execution_context.context.request_id
+            result.errors = [_render(error, request_id) for error in errors]  # type: ignore[attr-defined]
+
+
+async def _finish(session: AsyncSession, result: object) -> None:
+    errors = getattr(result, "errors", None) or []
+    if result is None or any(_is_unexpected(error) for error in errors):
+        await session.rollback()
+    else:
+        await session.commit()
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
-    return error.original_error is not None and not isinstance(_as_domain_error(error.original_error), DomainError)
+    if error.original_error is None:  # already rendered (a streamed result): masked means unexpected
+        return bool(error.extensions) and error.extensions.get("code") == INTERNAL
+    return not isinstance(_as_domain_error(error.original_error), DomainError)
 
 
 def _as_domain_error(original: Exception) -> Exception:
@@ -68,5 +100,5 @@ def _render(error: GraphQLError, request_id: str) -> GraphQLError:
         f"Internal server error (request {request_id})",
         nodes=error.nodes,
         path=error.path,
-        extensions={"code": "INTERNAL", "requestId": request_id},
+        extensions={"code": INTERNAL, "requestId": request_id},
     )

@@ -14,7 +14,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from api.auth import service as auth_service
 from api.auth.principal import Principal
-from api.context import Context
+from api.context import Context, SocketContext
 from api.kit.errors import Unauthenticated
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -43,40 +43,42 @@ def _refuse(error: Unauthenticated) -> HTTPException:
     )
 
 
-async def graphql_context(connection: HTTPConnection) -> AsyncIterator[Context | None]:
+async def graphql_context(connection: HTTPConnection) -> AsyncIterator[Context | SocketContext | None]:
     """The GraphQL context of one request; 401 without a valid bearer token.
 
-    A WebSocket starts as nobody and authenticates with its connection_init payload (see GraphQLEndpoint).
+    A WebSocket gets a SocketContext: it starts as nobody and authenticates with its connection_init payload
+    (see GraphQLEndpoint); each operation on it then opens its own session.
     """
-    is_websocket = connection.scope["type"] == "websocket"
-    if not is_websocket and connection.scope.get("method") == "GET" and not connection.query_params.get("query"):
+    state = connection.app.state
+    if connection.scope["type"] == "websocket":
+        yield SocketContext(session_factory=state.session_factory, principal=NOBODY, settings=state.settings,
+                            request_id=request_id_of(connection))
+        return
+    if connection.scope.get("method") == "GET" and not connection.query_params.get("query"):
         yield None  # the GraphiQL page: no operation runs
         return
-    state = connection.app.state
-    request_id = request_id_of(connection) if is_websocket else connection.state.request_id
     async with state.session_factory() as session:
-        principal = NOBODY
-        if not is_websocket:
-            try:
-                token = bearer_token(connection.headers.get("authorization", ""))
-                principal = await auth_service.authenticate(session, settings=state.settings, bearer=token)
-            except Unauthenticated as error:
-                raise _refuse(error) from error
-        yield Context(session=session, principal=principal, settings=state.settings, request_id=request_id)
+        try:
+            token = bearer_token(connection.headers.get("authorization", ""))
+            principal = await auth_service.authenticate(session, settings=state.settings, bearer=token)
+        except Unauthenticated as error:
+            raise _refuse(error) from error
+        yield Context(session=session, principal=principal, settings=state.settings,
+                      request_id=connection.state.request_id)
 
 
 class GraphQLEndpoint(GraphQLRouter):
     """Strawberry's router, with WebSocket connections authenticated at connection_init."""
 
-    async def on_ws_connect(self, context: Context) -> dict[str, Any] | None:  # type: ignore[override]
+    async def on_ws_connect(self, context: SocketContext) -> dict[str, Any] | None:  # type: ignore[override]
         params = context.connection_params or {}
         authorization = str(params.get("Authorization") or params.get("authorization") or "")
-        try:
-            token = bearer_token(authorization)
-            principal = await auth_service.authenticate(context.session, settings=context.settings, bearer=token)
-        except Unauthenticated as error:
-            raise ConnectionRejectionError({"message": error.message}) from error
-        finally:
-            await context.session.rollback()
-        context.act_as(principal)
+        async with context.session_factory() as session:
+            try:
+                token = bearer_token(authorization)
+                context.principal = await auth_service.authenticate(session, settings=context.settings, bearer=token)
+            except Unauthenticated as error:
+                raise ConnectionRejectionError({"message": error.message}) from error
+            finally:
+                await session.rollback()
         return None

@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     graphql_parser_cache_size: int = Field(default=128, ge=1)
     graphql_validation_cache_size: int = Field(default=128, ge=1)
     rate_limit_points_per_minute: int = Field(default=5000, ge=1)
+    ws_max_subscriptions: int = Field(default=20, ge=1)
 
     s3_endpoint_url: str | None = None
     s3_region: str = "us-east-1"
