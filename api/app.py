@@ -21,6 +21,7 @@ from api.feedback.survey_pages import survey_router
 from api.http import GraphQLEndpoint, graphql_context, request_id_of
 from api.kit.database import create_engine, create_session_factory
 from api.limits.batching import SequentialBatches, batch_guard
+from api.limits.bodies import BodyLimit
 from api.schema import create_schema
 from api.settings import Settings, get_settings
 
@@ -74,6 +75,8 @@ def create_app(settings: Settings | None = None, *, background: Sequence[Backgro
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(survey_router(settings))
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     @app.middleware("http")
     async def tag_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

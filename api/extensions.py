@@ -13,6 +13,7 @@ from strawberry.types.execution import StreamExecutionResult
 
 from api.context import SocketContext
 from api.kit.errors import DomainError, InvalidInput
+from api.kit.ids import NOT_AN_ID
 
 # Apollo's convention, which clients and tools read as "the request was wrong", beside our own code.
 CALLERS_FAULT = {"classification": "BAD_USER_INPUT"}
@@ -76,12 +77,15 @@ async def _finish(session: AsyncSession, result: object) -> None:
 def _is_unexpected(error: GraphQLError) -> bool:
     if error.original_error is None:  # already rendered (a streamed result): masked means unexpected
         return bool(error.extensions) and error.extensions.get("code") == INTERNAL
-    return not isinstance(_as_domain_error(error.original_error), DomainError)
+    return not isinstance(_as_domain_error(error), DomainError)
 
 
-def _as_domain_error(original: Exception) -> Exception:
+def _as_domain_error(error: GraphQLError) -> Exception | None:
+    original = error.original_error
     if isinstance(original, GlobalIDValueError | InvalidGlobalIDError):
-        return InvalidInput("an argument is not a valid id of this API")
+        return InvalidInput(NOT_AN_ID)
+    if isinstance(original, GraphQLError):  # graphql-core refusing a variable's value, e.g. "x" for an Int
+        return InvalidInput(error.message)
     return original
 
 
@@ -91,7 +95,7 @@ def _render(error: GraphQLError, request_id: str) -> GraphQLError:
         if error.extensions and error.extensions.get("code") and "classification" not in error.extensions:
             error.extensions = {**error.extensions, **CALLERS_FAULT}  # refused before execution: a limit or rule
         return error
-    original = _as_domain_error(original)
+    original = _as_domain_error(error)
     if isinstance(original, DomainError):
         extensions = {"code": original.code, **({"field": original.field} if original.field else {}), **CALLERS_FAULT}
         return GraphQLError(original.message, nodes=error.nodes, path=error.path, extensions=extensions)

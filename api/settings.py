@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     graphql_validation_cache_size: int = Field(default=128, ge=1)
     rate_limit_points_per_minute: int = Field(default=5000, ge=1)
     ws_max_subscriptions: int = Field(default=20, ge=1)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    trusted_proxies: str = ""
 
     s3_endpoint_url: str | None = None
     s3_region: str = "us-east-1"

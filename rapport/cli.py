@@ -74,7 +74,7 @@ def serve(
     import uvicorn
 
     config = settings()
-    uvicorn.run(commands.api_app(config), host=host or config.host, port=port or config.port, log_level="info")
+    uvicorn.run(commands.api_app(config), **commands.server_options(config, host=host, port=port), log_level="info")
 
 
 @app.command()

@@ -7,6 +7,7 @@ import functools
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from rich.console import Console
@@ -129,6 +130,13 @@ async def site_status(settings: Settings) -> Table:
 
 def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
+
+
+def server_options(settings: Settings, *, host: str | None = None, port: int | None = None) -> dict[str, Any]:
+    """How uvicorn serves the API: forwarded headers are believed only from RAPPORT_TRUSTED_PROXIES."""
+    trusted = settings.trusted_proxies.strip()
+    return {"host": host or settings.host, "port": port or settings.port, "proxy_headers": bool(trusted),
+            "forwarded_allow_ips": trusted or None, "ws_max_size": settings.max_body_bytes}
 
 
 def api_app(settings: Settings) -> FastAPI:

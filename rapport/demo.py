@@ -38,4 +38,5 @@ def run_demo(settings: Settings, *, host: str, port: int, console: Console) -> N
                   "send it as 'Authorization: Bearer <token>'):")
     console.print(f"token: {token}", markup=False, soft_wrap=True)
     console.print("Press Ctrl-C to stop.\n")
-    uvicorn.run(commands.api_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(commands.api_app(settings), **commands.server_options(settings, host=host, port=port),
+                log_level="warning")

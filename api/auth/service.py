@@ -13,6 +13,7 @@ from api.auth import api_tokens, tokens
 from api.auth.models import Membership, Role, User
 from api.auth.principal import ROLES_BY_KIND, Grant, Principal
 from api.kit.errors import InvalidInput, NotFound, Unauthenticated
+from api.kit.ids import database_id
 from api.organizations import service as organization_service
 from api.organizations.models import Organization
 from api.settings import Settings
@@ -94,9 +95,10 @@ async def authenticate(session: AsyncSession, *, settings: Settings, bearer: str
         verified = await tokens.verify_external_token(bearer, settings=settings)
         return await principal_for_external_subject(session, claims=verified.claims)
     verified = tokens.verify_access_token(bearer, settings=settings)
-    if not verified.subject.isdigit():
+    user_id = database_id(verified.subject)
+    if user_id is None:
         raise Unauthenticated("token is not valid")
-    return await principal_for_user(session, user_id=int(verified.subject))
+    return await principal_for_user(session, user_id=user_id)
 
 
 async def principal_for_external_subject(session: AsyncSession, *, claims: dict[str, object]) -> Principal:

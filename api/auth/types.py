@@ -15,7 +15,7 @@ from api.auth import api_tokens as api_token_service
 from api.auth import models
 from api.auth import scopes as token_scopes
 from api.kit.connections import Connection
-from api.kit.ids import optional_node_id
+from api.kit.ids import database_ids, optional_node_id
 from api.kit.pagination import PageRequest
 from api.organizations.models import OrganizationKind as OrganizationKindModel
 
@@ -83,7 +83,7 @@ class ApiToken(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list[ApiToken | None]:
-        ids = [int(node_id) if node_id.isdigit() else -1 for node_id in node_ids]
+        ids = database_ids(node_ids)
         rows = await info.context.api_tokens.by_id.load_many(ids)
         return [cls.from_model(row) if row else None for row in rows]
 

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from api.feedback.summary_types import client_cx_summary
 from api.kit.connections import Connection
+from api.kit.ids import database_ids
 from api.kit.pagination import Page, PageRequest
 from api.organizations import models
 from api.projects import service as project_service
@@ -66,6 +67,6 @@ class Client(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list[Client | None]:
-        ids = [int(node_id) if node_id.isdigit() else -1 for node_id in node_ids]
+        ids = database_ids(node_ids)
         rows = await info.context.clients.by_id.load_many(ids)
         return [cls.from_model(row) if row else None for row in rows]

@@ -11,11 +11,11 @@ from strawberry.types import Info
 
 from api.auth.types import User
 from api.feedback import models
+from api.kit.ids import database_ids
 from api.feedback.types import (
     ActionItemStatus,
     Feedback,
     Touchpoint,
-    database_ids,
     load_person,
     resolve_client,
     resolve_project,

@@ -23,6 +23,9 @@ DEFAULT_WINDOW_MONTHS = 12
 LONGEST_WINDOW = timedelta(days=3653)  # ten years
 
 
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)  # the dates a summary may name
+
+
 @dataclass(frozen=True)
 class CxWindow:
     """The dates a summary covers, both included, in UTC."""
@@ -40,6 +43,9 @@ class CxWindow:
 def cx_window(*, start: date | None, end: date | None, today: date | None = None) -> CxWindow:
     """The window from `start` to `end`; by default the twelve calendar months up to today."""
     end = end or today or utcnow().date()
+    for name, day in (("to", end), ("from", start)):
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise InvalidInput(f"`{name}` must lie between {EARLIEST_DAY} and {LATEST_DAY}", field=name)
     if start is None:
         months = end.year * 12 + end.month - DEFAULT_WINDOW_MONTHS
         start = date(months // 12, months % 12 + 1, 1)

@@ -14,6 +14,7 @@ from api.auth.permissions import sees_internal
 from api.auth.types import User
 from api.feedback import models
 from api.feedback.metrics import is_detractor
+from api.kit.ids import database_ids
 from api.projects.types import Project
 
 if TYPE_CHECKING:
@@ -52,11 +53,6 @@ async def load_person(info: Info, user_id: int | None) -> User | None:
 def global_id(type_name: str, pk: int | None) -> relay.GlobalID | None:
     """The global id of a `type_name` row, or None without one."""
     return relay.GlobalID(type_name, str(pk)) if pk is not None else None
-
-
-def database_ids(node_ids: Iterable[str]) -> list[int]:
-    """Database ids from the node ids of one type; anything malformed becomes an id that matches nothing."""
-    return [int(node_id) if node_id.isdigit() else -1 for node_id in node_ids]
 
 
 @strawberry.type(description="One client response at a touchpoint: CSAT 1-5, NPS 0-10 and CES 1-7, at least one given.")

@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from json import JSONDecodeError
 from typing import Any
 
 from fastapi import HTTPException
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import HTTPConnection
+
+from api.limits.bodies import graphql_body
 
 BATCH_LIMIT_EXCEEDED = "BATCH_LIMIT_EXCEEDED"
 
 
 def batch_guard(max_operations: int) -> Callable[[HTTPConnection], Awaitable[None]]:
-    """A dependency of the GraphQL routes that refuses a batch of more than `max_operations` operations.
+    """A dependency of the GraphQL routes that refuses a malformed body, or a batch of more than `max_operations`.
 
     It runs before authentication and before any operation, so an oversized batch costs no database work.
     """
 
     async def refuse_oversized_batch(connection: HTTPConnection) -> None:
-        if not isinstance(connection, Request) or connection.method != "POST":
-            return
-        if "json" not in connection.headers.get("content-type", ""):
-            return
-        try:
-            body = await connection.json()  # Starlette keeps the body, for Strawberry to read it again
-        except (JSONDecodeError, UnicodeDecodeError):
-            return  # Strawberry answers a malformed body itself
+        body = await graphql_body(connection)  # Starlette keeps the body, for Strawberry to read it again
         if isinstance(body, list) and len(body) > max_operations:
             message = f"A batch may hold at most {max_operations} operations; this one holds {len(body)}."
             extensions = {"code": BATCH_LIMIT_EXCEEDED, "maximumOperations": max_operations, "operations": len(body)}

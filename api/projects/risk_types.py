@@ -11,6 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.kit.connections import Connection
+from api.kit.ids import database_ids
 from api.kit.pagination import Page, PageRequest
 from api.projects import models, risk_service
 
@@ -66,7 +67,7 @@ class Risk(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list[Risk | None]:
-        ids = [int(node_id) if node_id.isdigit() else -1 for node_id in node_ids]
+        ids = database_ids(node_ids)
         rows = await info.context.projects.risk_by_id.load_many(ids)
         return [cls.from_model(row) if row else None for row in rows]
 

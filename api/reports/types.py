@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from api.auth.permissions import sees_financials, sees_internal
 from api.kit.connections import Connection
+from api.kit.ids import database_ids
 from api.kit.money import Money
 from api.kit.pagination import Page, PageRequest
 from api.projects.types import Project, ProjectHealth
@@ -143,7 +144,7 @@ class StatusReport(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[StatusReport | None]:
-        ids = [int(node_id) if node_id.isdigit() else -1 for node_id in node_ids]
+        ids = database_ids(node_ids)
         rows = await info.context.reports.by_id.load_many(ids)
         return [cls.from_model(row) if row else None for row in rows]
 

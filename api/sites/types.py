@@ -11,6 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.auth.permissions import sees_internal
+from api.kit.ids import database_ids
 from api.sites import models
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ class SiteBuild(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list[SiteBuild | None]:
-        ids = [int(node_id) if node_id.isdigit() else -1 for node_id in node_ids]
+        ids = database_ids(node_ids)
         rows = await info.context.sites.build_by_id.load_many(ids)
         internal = sees_internal(info.context.principal)
         return [cls.from_model(row, internal=internal) if row else None for row in rows]
