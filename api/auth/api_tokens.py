@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.audit import service as audit_service
 from api.auth import scopes as token_scopes
 from api.auth import tokens
-from api.auth.models import ApiToken, Role
+from api.auth.models import ApiToken, Membership, Role, User
 from api.auth.principal import ROLES_BY_KIND, Grant, Principal
 from api.auth.scoping import scoped
 from api.kit.columns import utcnow
@@ -45,6 +45,26 @@ def hash_token(token: str) -> str:
 
 def _subject(organization_id: int) -> str:
     return f"organization:{organization_id}"
+
+
+def _may_issue(principal: Principal, organization_id: int) -> bool:
+    return principal.is_pmo_admin or organization_id in principal.executive_client_ids
+
+
+async def _creator_could_issue(session: AsyncSession, row: ApiToken) -> bool:
+    """Whether the token's creator is still an active user who could issue it today, from their memberships now.
+
+    A token never acts beyond its creator: once they are deactivated, removed, or no longer a PMO admin or the
+    client's executive, the token stops working, as a token they could no longer issue.
+    """
+    if row.created_by_id is None:  # the creator's user was deleted
+        return False
+    memberships = await session.execute(
+        select(Membership.organization_id, Membership.role).join(User, User.id == Membership.user_id)
+        .where(Membership.user_id == row.created_by_id, User.is_active.is_(True)))
+    creator = Principal(grants=tuple(Grant(organization_id=org_id, role=role) for org_id, role in memberships),
+                        user_id=row.created_by_id)
+    return _may_issue(creator, row.organization_id)
 
 
 def _require_signed_in_user(principal: Principal) -> None:
@@ -89,7 +109,7 @@ async def create_api_token(
         scoped(select(Organization).where(Organization.id == organization_id), Organization, principal))
     if organization is None:
         raise NotFound("no such organization", field="organizationId")
-    if not (principal.is_pmo_admin or organization.id in principal.executive_client_ids):
+    if not _may_issue(principal, organization.id):
         raise Forbidden("only a PMO admin or the client's executive may manage its API tokens")
     now = utcnow().replace(microsecond=0)
     validator = Validator()
@@ -154,6 +174,8 @@ async def authenticate_api_token(session: AsyncSession, *, settings: Settings, t
         raise Unauthenticated("token has been revoked")
     if row.expires_at <= now:
         raise Unauthenticated("token has expired")
+    if not await _creator_could_issue(session, row):
+        raise Unauthenticated("token is no longer valid: its creator can no longer act for this organization")
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_GRANULARITY:
         row.last_used_at = now
         await session.flush()

@@ -12,11 +12,11 @@ import httpx
 import jwt
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from api.app import create_app
 from api.auth import tokens
-from api.auth.models import ApiToken, Role
+from api.auth.models import ApiToken, Membership, Role, User
 from api.database import upgrade_database
 from api.kit.columns import utcnow
 from api.kit.database import create_engine, create_session_factory
@@ -95,6 +95,46 @@ def test_a_revoked_token_is_refused_on_the_very_next_request(http: TestClient, a
     refused = _post(http, created["token"], CLIENTS)
     assert refused.status_code == 401
     assert refused.json()["errors"][0]["message"] == "token has been revoked"
+
+
+async def _change_creator(url: str, user_id: int, change: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            if change == "deactivated":
+                await session.execute(update(User).where(User.id == user_id).values(is_active=False))
+            elif change == "removed":
+                await session.execute(delete(Membership).where(Membership.user_id == user_id))
+            elif change == "demoted":
+                await session.execute(update(Membership).where(Membership.user_id == user_id)
+                                      .values(role=Role.CLIENT_CONTACT))
+            else:
+                await session.execute(delete(User).where(User.id == user_id))
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+SUBMIT_FEEDBACK = """mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { userErrors { code } } }"""
+
+
+@pytest.mark.parametrize("change", ["deactivated", "removed", "demoted", "deleted"])
+def test_a_token_stops_working_once_its_creator_could_no_longer_issue_it(http: TestClient, app_settings: Settings,
+                                                                         change: str) -> None:
+    url = app_settings.resolved_database_url
+    user_id, client_gid = asyncio.run(_executive(url))
+    created = _issue(http, token_for(app_settings, user_id), client_gid, ["WRITE"])
+    feedback = {"input": {"touchpoint": "STATUS_REPORT", "csat": 5}}
+    assert _post(http, created["token"], CLIENTS).json()["data"]["clients"]["edges"] == [{"node": {"slug": "harbor"}}]
+    assert _post(http, created["token"], SUBMIT_FEEDBACK, **feedback).json()["data"]["submitFeedback"] == {
+        "userErrors": []}
+
+    asyncio.run(_change_creator(url, user_id, change))
+    for query, variables in ((CLIENTS, {}), (SUBMIT_FEEDBACK, feedback)):
+        refused = _post(http, created["token"], query, **variables)
+        assert refused.status_code == 401, refused.text
+        assert refused.json()["errors"][0]["message"] == (
+            "token is no longer valid: its creator can no longer act for this organization")
 
 
 def test_a_read_only_token_cannot_run_mutations(http: TestClient, app_settings: Settings) -> None:
