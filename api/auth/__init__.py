@@ -12,7 +12,7 @@ Keys (RAPPORT_* settings):
   Each key verifies only with its own algorithm (RSA: RS256, P-256: ES256); HS and RS/ES keys never mix.
 - optionally an external OIDC issuer: OIDC_JWKS_URL, OIDC_ISSUER, OIDC_AUDIENCE (and OIDC_TOKEN_TYPE, the
   `typ` its access tokens carry, `at+jwt` by default). A token whose `iss` is OIDC_ISSUER is verified against
-  that JWKS only. It signs in the existing, active Rapport user whose email equals its `email` claim (unless
-  `email_verified` is false); its `sub` is not stored and nobody is created on the fly. Roles still come
+  that JWKS only. It signs in the existing, active Rapport user whose email equals its `email` claim (only
+  when `email_verified` is exactly true); its `sub` is not stored and nobody is created on the fly. Roles still come
   from that user's memberships.
 """

@@ -104,10 +104,12 @@ async def authenticate(session: AsyncSession, *, settings: Settings, bearer: str
 async def principal_for_external_subject(session: AsyncSession, *, claims: dict[str, object]) -> Principal:
     """The principal of the Rapport user whose email the OIDC issuer asserts (never created on the fly).
 
-    The issuer's `sub` is not stored: users are matched by their `email` claim, which must not be marked unverified.
+    The issuer's `sub` is not stored: users are matched by their `email` claim, which the issuer must mark
+    verified (`email_verified: true`); a missing claim is not taken as verified, since some issuers leave it out
+    for addresses they never checked.
     """
     email = claims.get("email")
-    if not isinstance(email, str) or claims.get("email_verified", True) is not True:
+    if not isinstance(email, str) or claims.get("email_verified") is not True:
         raise Unauthenticated("token does not carry a verified email")
     try:
         address = normalize_email(email)

@@ -85,10 +85,14 @@ def _settings(server: JwksServer) -> Settings:
     return Settings(jwt_secret="h" * 40, oidc_jwks_url=server.url, oidc_issuer=ISSUER, oidc_audience=AUDIENCE)
 
 
+MISSING = object()  # a claim left out of the token
+
+
 def _issuer_token(email: str, *, kid: str = "idp-rs", typ: str = "at+jwt", **overrides: Any) -> str:
     now = datetime.now(UTC)
     claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": "idp|4711", "email": email, "email_verified": True, "iat": now,
               "exp": now + timedelta(minutes=10), **overrides}
+    claims = {name: value for name, value in claims.items() if value is not MISSING}
     key, algorithm = (ec_key("idp"), "ES256") if kid == "idp-es" else (rsa_key("idp"), "RS256")
     return jwt.encode(claims, key, algorithm=algorithm, headers={"kid": kid, "typ": typ})
 
@@ -143,6 +147,9 @@ def _forged_hs256(email: str) -> str:
     [
         lambda email: _issuer_token(email, aud="someone-else"),
         lambda email: _issuer_token(email, email_verified=False),
+        lambda email: _issuer_token(email, email_verified=MISSING),
+        lambda email: _issuer_token(email, email_verified="true"),
+        lambda email: _issuer_token(email, email_verified=1),
         lambda email: _issuer_token("stranger@agency.example"),
         lambda email: _issuer_token(email, exp=datetime.now(UTC) - timedelta(minutes=5)),
         lambda email: _issuer_token(email, typ="JWT"),
@@ -154,7 +161,8 @@ def _forged_hs256(email: str) -> str:
                                   "exp": datetime.now(UTC) + timedelta(minutes=5)}, rsa_key("intruder"),
                                  algorithm="RS256", headers={"kid": "idp-rs", "typ": "at+jwt"}),
     ],
-    ids=["wrong-audience", "unverified-email", "unknown-user", "expired", "wrong-typ", "unknown-kid", "no-exp-iat",
+    ids=["wrong-audience", "unverified-email", "email-verified-missing", "email-verified-string", "email-verified-one",
+         "unknown-user", "expired", "wrong-typ", "unknown-kid", "no-exp-iat",
          "hs256-with-public-key", "foreign-signature"],
 )
 async def test_issuer_tokens_that_do_not_check_out_are_refused(
