@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     access_token_ttl_seconds: int = 8 * 3600
     jwt_algorithm: Literal["HS256", "RS256", "ES256"] = "HS256"
     jwt_signing_key: SecretStr | None = None
+    # Signs the survey form's CSRF token; without it the HS256 JWT secret does, which RS256/ES256 leave embedded.
+    survey_csrf_secret: SecretStr | None = None
     jwt_signing_kid: str = "rapport-1"
     jwt_verification_keys: dict[str, str] = {}
     api_token_max_ttl_seconds: int = Field(default=366 * 24 * 3600, ge=3600)
@@ -123,6 +125,11 @@ class Settings(BaseSettings):
     def on_postgresql(self) -> bool:
         return self.resolved_database_url.startswith(("postgresql:", "postgresql+"))
 
+    @property
+    def survey_form_key(self) -> bytes:
+        """The key of the survey form's CSRF token: RAPPORT_SURVEY_CSRF_SECRET, else the JWT secret."""
+        return (self.survey_csrf_secret or self.jwt_secret).get_secret_value().encode()
+
     def check_mode(self) -> None:
         """Refuse a configuration that cannot work, and a production one that still leans on embedded defaults."""
         if self.build_queue == "procrastinate" and not self.on_postgresql:
@@ -136,6 +143,11 @@ class Settings(BaseSettings):
                 raise SettingsError("production mode needs a RAPPORT_JWT_SECRET of at least 32 characters")
         elif self.jwt_signing_key is None:
             raise SettingsError(f"production mode needs RAPPORT_JWT_SIGNING_KEY (a PEM private key for {self.jwt_algorithm})")
+        elif self.survey_csrf_secret is None:
+            raise SettingsError(f"production mode needs RAPPORT_SURVEY_CSRF_SECRET with {self.jwt_algorithm} "
+                                "(the survey form would otherwise be signed with the embedded secret)")
+        if self.survey_csrf_secret is not None and len(self.survey_csrf_secret.get_secret_value()) < 32:
+            raise SettingsError("production mode needs a RAPPORT_SURVEY_CSRF_SECRET of at least 32 characters")
         if self.oidc_jwks_url:
             if not (self.oidc_issuer and self.oidc_audience):
                 raise SettingsError("production mode needs RAPPORT_OIDC_ISSUER and RAPPORT_OIDC_AUDIENCE with RAPPORT_OIDC_JWKS_URL")

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit_service
-from api.auth.models import Role
+from api.auth.models import Membership, Role, User
 from api.auth.principal import Grant, Principal
 from api.auth.scoping import scoped
 from api.auth.tokens import verify_token
@@ -66,13 +66,23 @@ async def open_link(session: AsyncSession, *, settings: Settings, token: str,
         raise LinkClosed("this survey link has expired")
     if invitation.uses >= invitation.max_uses:
         raise LinkClosed("this survey link has already been used")
+    if invitation.contact_id is not None and not await _recipient_belongs(session, invitation):
+        raise LinkClosed("this survey link has been withdrawn")
     return invitation
 
 
+async def _recipient_belongs(session: AsyncSession, invitation: SurveyInvitation) -> bool:
+    """Whether the contact a link was sent to is still an active user of its client, to answer in their name."""
+    membership = await session.scalar(
+        select(Membership.id).join(User, User.id == Membership.user_id)
+        .where(Membership.user_id == invitation.contact_id, Membership.organization_id == invitation.client_id,
+               User.is_active.is_(True)))
+    return membership is not None
+
+
 def form_token(invitation: SurveyInvitation, *, settings: Settings) -> str:
-    """The form's CSRF token: an HMAC of the link's token id under the JWT secret."""
-    key = settings.jwt_secret.get_secret_value().encode()
-    return hmac.new(key, FORM_TOKEN_PURPOSE + invitation.token_id.encode(), hashlib.sha256).hexdigest()
+    """The form's CSRF token: an HMAC of the link's token id under the survey form key."""
+    return hmac.new(settings.survey_form_key, FORM_TOKEN_PURPOSE + invitation.token_id.encode(), hashlib.sha256).hexdigest()
 
 
 def form_token_matches(invitation: SurveyInvitation, *, settings: Settings, given: str | None) -> bool:

@@ -35,6 +35,21 @@ def test_production_mode_refuses_missing_or_embedded_settings(values: dict, reas
     assert "\n" not in str(refusal.value)
 
 
+@pytest.mark.parametrize("algorithm", ["RS256", "ES256"])
+def test_production_mode_with_key_pairs_needs_its_own_survey_form_secret(algorithm: str) -> None:
+    values = {"mode": "production", "jwt_algorithm": algorithm, "jwt_signing_key": "PEM", "database_url": "postgresql+asyncpg://db/r",
+              "publish_target": "file:///srv/sites"}
+    with pytest.raises(SettingsError, match="RAPPORT_SURVEY_CSRF_SECRET with") as refusal:
+        Settings(**values).check_mode()
+    assert "embedded secret" in str(refusal.value)
+    with pytest.raises(SettingsError, match="RAPPORT_SURVEY_CSRF_SECRET of at least 32 characters"):
+        Settings(**values, survey_csrf_secret="short").check_mode()
+    settings = Settings(**values, survey_csrf_secret=STRONG_SECRET)
+    settings.check_mode()
+    assert settings.survey_form_key == STRONG_SECRET.encode()
+    assert Settings().survey_form_key == EMBEDDED_JWT_SECRET.encode()
+
+
 def test_production_mode_with_everything_set_runs_without_graphiql() -> None:
     settings = Settings(mode="production", jwt_secret=STRONG_SECRET, database_url="postgresql+asyncpg://db/r",
                         publish_target="file:///srv/sites")

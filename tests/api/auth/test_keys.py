@@ -75,7 +75,8 @@ def test_production_mode_refuses_incomplete_key_setups(values: dict, reason: str
     assert reason in str(refusal.value) and "\n" not in str(refusal.value)
 
 
-def test_production_mode_accepts_a_key_pair_without_a_strong_secret() -> None:
-    Settings(**PRODUCTION, jwt_algorithm="ES256", jwt_signing_key=private_pem(ec_key("current"))).check_mode()
+def test_production_mode_accepts_a_key_pair_with_a_survey_form_secret_instead_of_a_jwt_secret() -> None:
+    Settings(**PRODUCTION, jwt_algorithm="ES256", jwt_signing_key=private_pem(ec_key("current")),
+             survey_csrf_secret=STRONG_SECRET).check_mode()
     Settings(**PRODUCTION, jwt_secret=STRONG_SECRET, oidc_jwks_url="https://idp.example/jwks",
              oidc_issuer="https://idp.example", oidc_audience="rapport-api").check_mode()
