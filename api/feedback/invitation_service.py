@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit_service
+from api.auth.models import User
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
@@ -167,9 +168,14 @@ async def _check_frequency_cap(session: AsyncSession, *, contact_id: int, now: d
 
 
 async def last_invited(session: AsyncSession, *, contact_id: int, now: datetime, cap_days: int) -> datetime | None:
-    """When the contact was last invited within the frequency cap's window, or None when they may be invited."""
+    """When the contact was last invited within the frequency cap's window, or None when they may be invited.
+
+    The contact's user row stays locked until the transaction ends, so two invitations racing for one contact take
+    turns: the second sees the first and is refused. (SQLite's write lock already serializes them.)
+    """
     if cap_days <= 0:
         return None
+    await session.execute(select(User.id).where(User.id == contact_id).with_for_update())
     return await session.scalar(
         select(func.max(SurveyInvitation.sent_at)).where(
             SurveyInvitation.contact_id == contact_id, SurveyInvitation.sent_at > now - timedelta(days=cap_days)

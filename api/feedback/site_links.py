@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.feedback.invitation_service import issue_invitation, survey_link
@@ -42,3 +42,15 @@ async def site_survey_links(session: AsyncSession, *, settings: Settings, client
         else:
             links[touchpoint] = survey_link(invitation, settings=settings)
     return links
+
+
+async def revoke_site_survey_links(session: AsyncSession, *, client_id: int, now: datetime | None = None) -> int:
+    """Close every site-wide link of a client at once (its site moved to a new secret address); how many were open."""
+    now = (now or utcnow()).replace(microsecond=0)
+    closed = await session.execute(
+        update(SurveyInvitation)
+        .where(SurveyInvitation.client_id == client_id, SurveyInvitation.trigger == InvitationTrigger.SITE,
+               SurveyInvitation.contact_id.is_(None), SurveyInvitation.expires_at > now)
+        .values(expires_at=now)
+        .execution_options(synchronize_session="fetch"))
+    return closed.rowcount

@@ -15,6 +15,7 @@ from api.audit import service as audit_service
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
+from api.feedback import site_links as site_link_service
 from api.kit.columns import utcnow
 from api.kit.errors import NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate
@@ -372,10 +373,13 @@ async def rotate_site_key(session: AsyncSession, *, principal: Principal, client
 
 
 async def rotate_key(session: AsyncSession, *, site: Site, principal: Principal | None) -> SiteBuild:
-    """Move a site to a new secret address and queue its build; `principal` None is the server's operator."""
+    """Move a site to a new secret address, close its survey links, and queue its build; `principal` None is the
+    server's operator. The build issues the site's new survey links."""
     site.site_key = secrets.token_hex(16)
+    closed = await site_link_service.revoke_site_survey_links(session, client_id=site.client_id)
     build = await queue_build(session, client_id=site.client_id, trigger=BuildTrigger.MANUAL,
                               reason="site key rotated", requested_by_id=principal.user_id if principal else None)
     await audit_service.record(session, principal=principal, action="site.key_rotated", object_type="Site",
-                               object_id=site.id, organization_id=site.client_id)
+                               object_id=site.id, organization_id=site.client_id,
+                               details={"survey_links_closed": closed})
     return build

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from api.audit.models import AuditEvent
 from api.auth.tokens import verify_token
-from api.feedback.invitation_service import SURVEY_TOKEN
-from api.feedback.models import SurveyInvitation
+from api.auth.models import Role
+from api.auth.principal import Grant, Principal
+from api.database import upgrade_database
+from api.feedback.invitation_service import (
+    SURVEY_TOKEN,
+    InvitationRequest,
+    IssuedInvitation,
+    create_survey_invitation,
+)
+from api.feedback.models import SurveyInvitation, Touchpoint
+from api.kit.database import create_engine, create_session_factory
+from api.kit.errors import Conflict
+from api.organizations.models import OrganizationKind
 from api.settings import Settings
 from tests.api.feedback.conftest import World, count_rows, gid, unbind
-from tests.fixtures.factories import make_invitation, make_user
+from tests.fixtures.factories import make_client, make_invitation, make_organization, make_user
 from tests.fixtures.graphql import data_of, execute
 
 CREATE = """
@@ -112,3 +124,58 @@ async def test_invitations_are_for_pmo_staff_only(session: AsyncSession, world: 
     assert hidden.errors is None and hidden.data == missing.data == {"node": None, "nodes": [None]}
     seen = await data_of(session, world.staff, query, id=gid("SurveyInvitation", invitation.id))
     assert seen["node"] == {"id": gid("SurveyInvitation", invitation.id)}
+
+
+async def _invite_ann(session: AsyncSession, staff: Principal, client_id: int) -> IssuedInvitation:
+    request = InvitationRequest(client_id=client_id, touchpoint=Touchpoint.MEETING, contact_email="ann@alpha.example")
+    return await create_survey_invitation(session, principal=staff, settings=Settings(), request=request)
+
+
+async def _waiting_for_a_lock(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return await connection.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))
+
+
+async def _race_two_invitations(url: str) -> tuple[int, list[object]]:
+    """Invite one contact from two transactions at once on PostgreSQL: the second starts before the first commits."""
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as setup:
+            pmo = await make_organization(setup, kind=OrganizationKind.PMO)
+            staff_user = await make_user(setup, organization=pmo, role=Role.PMO_STAFF)
+            alpha = await make_client(setup, slug="alpha")
+            await make_user(setup, organization=alpha, role=Role.CLIENT_CONTACT, email="ann@alpha.example")
+            await setup.commit()
+        staff = Principal(grants=(Grant(organization_id=pmo.id, role=Role.PMO_STAFF),), user_id=staff_user.id)
+        sessions = create_session_factory(engine)
+        async with sessions() as first, sessions() as second:
+            await _invite_ann(first, staff, alpha.id)  # holds its transaction open
+
+            async def then_second() -> object:
+                try:
+                    await _invite_ann(second, staff, alpha.id)
+                    await second.commit()
+                    return "invited"
+                except Conflict as refused:
+                    await second.rollback()
+                    return refused
+
+            racing = asyncio.ensure_future(then_second())
+            deadline = asyncio.get_running_loop().time() + 10
+            while not racing.done() and not await _waiting_for_a_lock(engine):
+                assert asyncio.get_running_loop().time() < deadline, "the second invitation neither ran nor waited"
+                await asyncio.sleep(0.02)
+            await first.commit()
+            outcome = await racing
+        async with sessions() as check:
+            return await check.scalar(select(func.count(SurveyInvitation.id))) or 0, [outcome]
+    finally:
+        await engine.dispose()
+
+
+def test_two_concurrent_invitations_of_one_contact_let_exactly_one_through(fresh_postgres_database_url: str) -> None:
+    upgrade_database(fresh_postgres_database_url)
+    stored, [outcome] = asyncio.run(_race_two_invitations(fresh_postgres_database_url))
+    assert stored == 1
+    assert isinstance(outcome, Conflict) and "frequency cap" in outcome.message

@@ -10,7 +10,14 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from sqlalchemy import delete, update
+
 from api.app import create_app
+from api.auth.models import Membership, User
+from api.feedback.models import SurveyInvitation
+from api.feedback.site_links import site_survey_links
+from api.kit.database import create_engine, create_session_factory
+from api.sites import service as site_service
 from api.feedback.models import FeedbackChannel, Touchpoint
 from api.feedback.survey_pages import RateLimiter
 from api.settings import Settings
@@ -128,6 +135,63 @@ def test_a_site_link_takes_answers_for_the_client(http: TestClient, app_settings
     assert sorted(row.csat for row in feedback) == [4, 5]
     assert {(row.channel, row.respondent_id, row.invitation_id) for row in feedback} == {
         (FeedbackChannel.SITE_LINK, None, link.invitation_id)}
+
+
+async def _rotate_site_key(settings: Settings, invitation_id: int) -> dict[Touchpoint, str]:
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            client_id = (await session.get(SurveyInvitation, invitation_id)).client_id
+            await site_service.rotate_key(session, site=(await site_service.client_site(session, client_id=client_id)).site,
+                                          principal=None)
+            await session.commit()
+            new_links = await site_survey_links(session, settings=settings, client_id=client_id)
+            await session.commit()
+            return new_links
+    finally:
+        await engine.dispose()
+
+
+def test_rotating_the_site_key_closes_the_old_site_links_and_the_build_gets_new_ones(
+    http: TestClient, app_settings: Settings
+) -> None:
+    link = asyncio.run(survey_link(app_settings, touchpoint=Touchpoint.GENERAL, site=True))
+    form = _form(http, link.path, csat="5")
+    assert http.post(link.path, data=form, follow_redirects=False).status_code == 303
+
+    new_links = asyncio.run(_rotate_site_key(app_settings, link.invitation_id))
+    assert http.get(link.path).status_code == 410 and "expired" in http.get(link.path).text
+    assert http.post(link.path, data=form, follow_redirects=False).status_code == 410
+    new_path = new_links[Touchpoint.GENERAL].removeprefix(app_settings.public_url.rstrip("/"))
+    assert new_path != link.path
+    assert http.post(new_path, data=_form(http, new_path, csat="4"), follow_redirects=False).status_code == 303
+    assert sorted(row.csat for row in asyncio.run(stored_answers(app_settings))[0]) == [4, 5]
+
+
+async def _change_contact(settings: Settings, contact_id: int, change: str) -> None:
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            if change == "deactivated":
+                await session.execute(update(User).where(User.id == contact_id).values(is_active=False))
+            else:
+                await session.execute(delete(Membership).where(Membership.user_id == contact_id))
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("change", ["deactivated", "removed"])
+def test_a_contacts_link_is_withdrawn_once_they_leave_the_client(http: TestClient, app_settings: Settings,
+                                                                 change: str) -> None:
+    link = asyncio.run(survey_link(app_settings))
+    form = _form(http, link.path, csat="5", ces="5")
+    asyncio.run(_change_contact(app_settings, link.contact_id, change))
+    page = http.get(link.path)
+    assert page.status_code == 410 and "withdrawn" in page.text
+    assert http.post(link.path, data=form, follow_redirects=False).status_code == 410
+    feedback, _, invitation = asyncio.run(stored_answers(app_settings))
+    assert feedback == [] and invitation.uses == 0
 
 
 def test_posts_are_rate_limited_per_address(http: TestClient, app_settings: Settings) -> None:
