@@ -24,8 +24,8 @@ from api.limits.batching import SequentialBatches, batch_guard
 from api.limits.bodies import BodyLimit
 from api.schema import create_schema
 from api.settings import Settings, get_settings
+from api.sites.headers import SITE_HEADERS
 
-SITE_HEADERS = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
 
 
 class GraphQLRoutes(SequentialBatches, GraphQLEndpoint):

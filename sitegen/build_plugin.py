@@ -60,6 +60,8 @@ def theme_environment(theme: Theme) -> jinja2.Environment:
     environment = _environments.get(key)
     if environment is None:
         environment = _environments[key] = theme.get_env()
+        # Every value a template writes is escaped unless marked safe (page.content, our own escaped HTML).
+        environment.autoescape = True
     return environment
 
 

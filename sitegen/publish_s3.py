@@ -14,10 +14,12 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from api.settings import Settings
+from api.sites.headers import CONTENT_SECURITY_POLICY
 from sitegen.manifest import Manifest, PublishResult, cache_control_for, is_page, plan_publish
 
 MANIFESTS = "_manifests"
 UPLOAD_WORKERS = 8
+PAGE_METADATA = {"content-security-policy": CONTENT_SECURITY_POLICY}  # served as x-amz-meta-content-security-policy
 MAX_RETRIES = 4  # botocore counts `max_attempts` as retries after the first try: 5 tries in all
 CONFLICT_CODES = frozenset({"PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey", "412", "409"})
 
@@ -121,6 +123,8 @@ class S3Publisher:
             Body=body,
             ContentType=manifest.files[path].content_type,
             CacheControl=cache_control_for(path),
+            # S3 cannot send it as a header itself; a CDN in front maps it (every page also carries it as <meta>).
+            Metadata=PAGE_METADATA if manifest.files[path].content_type.startswith("text/html") else {},
             ContentMD5=base64.b64encode(hashlib.md5(body, usedforsecurity=False).digest()).decode(),
         )
 

@@ -17,6 +17,7 @@ import yaml
 import portal_theme
 from api.kit.errors import Validator
 from api.sites.branding import check_branding
+from api.sites.headers import CONTENT_SECURITY_POLICY
 from sitegen.content import Project, read_action_items, read_projects
 from sitegen.pages.contacts import contacts_page
 from sitegen.pages.cx import TOUCHPOINT_LABELS, feedback_page, you_said_we_did_page
@@ -24,6 +25,9 @@ from sitegen.pages.home import home_page
 from sitegen.pages.project import project_page
 from sitegen.pages.report import report_page
 from sitegen.pages.search import INDEX_FILE, search_entry, search_index_script, search_page
+
+
+BRAND_CSS = "assets/stylesheets/brand.css"  # the client's accent colour, as a file: no inline style
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ def render_site_project(snapshot: dict, *, project_dir: Path, options: SiteOptio
         (docs_dir / folder).mkdir(parents=True)
     config = _mkdocs_config(client["name"], projects, options)
     _write(project_dir / "mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    (docs_dir / BRAND_CSS).parent.mkdir(parents=True)
+    _write(docs_dir / BRAND_CSS, f":root {{ --accent: {options.accent_color}; }}\n")  # a checked #rrggbb
     _write(docs_dir / INDEX_FILE, search_index_script(entries))
     for path, markdown in pages.items():
         _write(docs_dir / path, markdown)
@@ -82,6 +88,7 @@ def _mkdocs_config(client_name: str, projects: list[Project], options: SiteOptio
         "brand_name": options.brand_name,
         "accent_color": options.accent_color,
         "logo_url": options.logo_url,
+        "content_security_policy": CONTENT_SECURITY_POLICY,
         "client_name": client_name,
         "locale": "en",
     }
@@ -97,7 +104,7 @@ def _mkdocs_config(client_name: str, projects: list[Project], options: SiteOptio
     if options.site_url:
         config["site_url"] = options.site_url
     # Report pages stay out of the nav (each project page links its own); the header's search box leads to search.
-    config |= {"use_directory_urls": False, "strict": True, "plugins": [], "theme": theme, "nav": nav,
+    config |= {"extra_css": [BRAND_CSS], "use_directory_urls": False, "strict": True, "plugins": [], "theme": theme, "nav": nav,
                "not_in_nav": "/reports/\n/search.md"}
     return config
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from api.kit.errors import Validator
 
@@ -19,12 +18,17 @@ def contrast_with_white(colour: str) -> float:
     return 1.05 / (luminance + 0.05)
 
 
+# A relative path of plain segments: unreserved characters or percent escapes, never "." or "..".
+SITE_PATH = re.compile(r"(?:[A-Za-z0-9_~-]|%[0-9A-Fa-f]{2})(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*"
+                       r"(?:/(?:[A-Za-z0-9_~-]|%[0-9A-Fa-f]{2})(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*)*")
+DATA_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}")
+MAX_LOGO_URL = 500  # the column's width
+
+
 def is_local_asset(url: str) -> bool:
-    """Whether a logo URL stays inside the site (a relative path or a data:image URI), loading nothing from outside."""
-    parts = urlsplit(url)
-    if parts.scheme:
-        return parts.scheme == "data" and parts.path.startswith("image/")
-    return not parts.netloc and not url.startswith(("/", "\\"))
+    """Whether a logo URL stays inside the site, loading nothing from outside: a relative path of plain segments
+    (`assets/logo.svg`) or a base64 data:image URI. Nothing else can reach a page, quotes and spaces included."""
+    return len(url) <= MAX_LOGO_URL and bool(SITE_PATH.fullmatch(url) or DATA_IMAGE.fullmatch(url))
 
 
 def check_branding(validator: Validator, *, accent_color: str | None, logo_url: str | None) -> None:
@@ -36,4 +40,6 @@ def check_branding(validator: Validator, *, accent_color: str | None, logo_url: 
             validator.check(contrast_with_white(accent_color) >= MIN_CONTRAST, "accentColor",
                             f"accent colour {accent_color} has less than {MIN_CONTRAST}:1 contrast with white")
     if logo_url is not None:
-        validator.check(is_local_asset(logo_url), "logoUrl", "logo must be a site-relative path or a data:image URI")
+        validator.check(is_local_asset(logo_url), "logoUrl",
+                        "logo must be a site-relative path (letters, digits, -._~ and /) or a base64 data:image URI, "
+                        f"at most {MAX_LOGO_URL} characters; the sites' Content-Security-Policy blocks outside images")

@@ -46,8 +46,8 @@ def progress(percent: int) -> Markup:
     """A percent complete as words with a bar beside them."""
     return Markup(
         '<span class="progress"><span class="progress__label">{0}% complete</span>'
-        '<span class="progress__bar" aria-hidden="true"><span class="progress__fill" style="width: {0}%">'
-        "</span></span></span>"
+        '<svg class="progress__bar" aria-hidden="true" focusable="false" viewBox="0 0 100 1" preserveAspectRatio="none">'
+        '<rect class="progress__fill" width="{0}" height="1"/></svg></span>'
     ).format(percent)
 
 

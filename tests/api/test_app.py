@@ -12,10 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.app import create_app
+from api.app import create_app, local_sites_dir
 from api.auth.models import Role
 from api.kit.database import create_engine, create_session_factory
 from api.settings import Settings
+from api.sites.headers import CONTENT_SECURITY_POLICY
 from tests.fixtures.auth import settings_for, token_for
 from tests.fixtures.factories import make_client, make_user
 
@@ -106,3 +107,16 @@ def test_graphiql_is_served_in_embedded_mode_only(http: TestClient, app_settings
     production = app_settings.model_copy(update={"mode": "production"})
     with TestClient(create_app(production)) as client:
         assert client.get("/graphql", headers={"Accept": "text/html"}).status_code != 200
+
+
+def test_the_sites_preview_sends_the_sites_content_security_policy(app_settings: Settings) -> None:
+    page = local_sites_dir(app_settings) / "harbor-0f3a" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<!doctype html><title>Harbor</title>", encoding="utf-8")
+    with TestClient(create_app(app_settings)) as http:
+        served = http.get("/sites/harbor-0f3a/index.html")
+        api = http.get("/healthz")
+    assert served.status_code == 200
+    assert served.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert served.headers["Referrer-Policy"] == "no-referrer" and "noindex" in served.headers["X-Robots-Tag"]
+    assert "Content-Security-Policy" not in api.headers

@@ -171,8 +171,16 @@ def test_theme_loads_nothing_from_elsewhere():
         text = path.read_text().replace('xmlns="http://www.w3.org/2000/svg"', "")
         assert "://" not in text, path
         # The only scripts are the theme's own files, addressed through the site-relative `url` filter.
-        text = re.sub(r"<script src=\"\{\{ '[a-z/.-]+'\|url \}\}\"></script>", "", text)
+        text = re.sub(r"<script src=\"\{\{ '[a-z/.-]+'\|url\|e \}\}\"></script>", "", text)
         assert not re.search(r"<script|@import|@font-face|(src|href)=[\"']//|url\(", text), path
+
+
+def test_every_value_the_theme_writes_is_escaped_even_outside_rapports_builds():
+    # Rapport's builds also turn on autoescaping (sitegen/build_plugin.py); the theme must not depend on it.
+    theme_dir = Path(portal_theme.__file__).parent
+    for path in theme_dir.rglob("*.html"):
+        for expression in re.findall(r"\{\{(.*?)\}\}", path.read_text(), flags=re.DOTALL):
+            assert expression.strip().endswith("|e") or expression.strip() == "page.content|safe", (path, expression)
 
 
 def test_print_stylesheet_is_a4_without_site_chrome():

@@ -55,7 +55,7 @@ def test_milestones_show_baseline_forecast_status_and_slip_in_words(site):
 
 def test_progress_chart_is_labelled_and_has_its_data_table(site):
     page = _page(site, "projects/trn-101.html")
-    svg = re.search(r"<svg .*?</svg>", page, flags=re.DOTALL).group(0)
+    svg = re.search(r"<svg class=\"chart__svg\".*?</svg>", page, flags=re.DOTALL).group(0)
 
     assert 'role="img"' in svg and 'aria-labelledby="progress-trn-101-title progress-trn-101-desc"' in svg
     assert '<title id="progress-trn-101-title">' in svg and '<desc id="progress-trn-101-desc">From 41% on' in svg

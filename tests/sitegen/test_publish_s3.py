@@ -22,6 +22,7 @@ from api.database import upgrade_database
 from api.kit.database import create_engine, create_session_factory
 from api.settings import Settings
 from api.sites.models import BuildState, Site, SiteBuild
+from api.sites.headers import CONTENT_SECURITY_POLICY
 from sitegen import pipeline
 from sitegen.manifest import Manifest, MassDeletionError
 from sitegen.publish import ConcurrentPublishError, publisher_for
@@ -136,6 +137,8 @@ def test_content_types_and_cache_headers(store: Store, tmp_path: Path) -> None:
         head = store.client.head_object(Bucket=store.bucket, Key=f"sites/{SITE}/{path}")
         assert (head["ContentType"], head["CacheControl"]) == (content_type, cache_control), path
         assert "ContentEncoding" not in head, path
+        page_metadata = {"content-security-policy": CONTENT_SECURITY_POLICY} if path.endswith(".html") else {}
+        assert head["Metadata"] == page_metadata, path
     assert store.files() == FIRST
     assert Manifest.from_json(store.objects()[MANIFEST]) == Manifest.of_folder(tmp_path / "v1")
 

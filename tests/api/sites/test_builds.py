@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -103,6 +104,18 @@ async def test_site_settings_are_validated_and_changed_together(session: AsyncSe
     assert changed["userErrors"] == []
     assert changed["site"]["schedule"] == "0 7 * * 1-5" and changed["site"]["timeZone"] == "America/Chicago"
     assert changed["site"]["brandName"] == "Harbor PMO"
+
+
+@pytest.mark.parametrize("logo_url", ['x" onerror="alert(1)', "javascript:alert(1)", "//evil.example/x.png",
+                                      "data:text/html;base64,PHNjcmlwdD4=", "x" * 501])
+async def test_a_hostile_logo_address_is_refused_and_changes_nothing(session: AsyncSession, logo_url: str) -> None:
+    staff, client = await _staff(session), await make_client(session, slug="harbor")
+    refused = (await data_of(session, staff, UPDATE_SITE, input={
+        "clientId": global_id("Client", client.id), "logoUrl": logo_url, "brandName": "Changed"}))["updateSite"]
+    assert refused["site"] is None
+    assert [(e["field"], e["code"]) for e in refused["userErrors"]] == [(["input", "logoUrl"], "INVALID")]
+    site = (await data_of(session, staff, '{ client(slug: "harbor") { site { brandName } } }'))["client"]["site"]
+    assert site["brandName"] != "Changed"
 
 
 async def test_rotating_the_key_moves_the_address_and_queues_a_build(session: AsyncSession) -> None:
