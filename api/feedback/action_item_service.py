@@ -18,6 +18,7 @@ from api.feedback.references import pmo_person, subject_of
 from api.kit.columns import utcnow
 from api.kit.errors import InvalidInput, NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate
+from api.sites import service as site_service
 
 ACTION_ITEM_ORDER = [ActionItem.created_at, ActionItem.id]
 TITLE_MAX_LENGTH = 200
@@ -138,6 +139,8 @@ async def create_action_item(session: AsyncSession, *, principal: Principal, dra
                                object_id=item.id, organization_id=item.client_id,
                                details={"status": item.status.value, "client_visible": item.client_visible,
                                         "feedback_id": item.feedback_id})
+    if item.client_visible:
+        await site_service.client_data_changed(session, client_id=item.client_id, reason="action item added")
     return item
 
 
@@ -156,6 +159,7 @@ async def update_action_item(session: AsyncSession, *, principal: Principal, act
         status=changes.status or item.status,
         we_did=item.we_did if changes.we_did is None else changes.we_did,
     )
+    was_shown = item.client_visible
     changed: dict[str, object] = {}
     if changes.owner_email is not None:
         owner = await pmo_person(session, email=changes.owner_email, field="ownerEmail")
@@ -173,6 +177,8 @@ async def update_action_item(session: AsyncSession, *, principal: Principal, act
     await session.flush()
     await audit_service.record(session, principal=principal, action="action_item.update", object_type="ActionItem",
                                object_id=item.id, organization_id=item.client_id, details=changed)
+    if was_shown or item.client_visible:  # hiding an item takes it off the site too
+        await site_service.client_data_changed(session, client_id=item.client_id, reason="action item updated")
     return item
 
 

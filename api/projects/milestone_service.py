@@ -119,6 +119,7 @@ async def create_milestone(session: AsyncSession, *, principal: Principal, proje
     await session.flush()
     await record_change(session, principal=principal, action="milestone.create", row=milestone,
                         client_id=project.client_id, changed=values)
+    await site_service.client_data_changed(session, client_id=project.client_id, reason="milestone created")
     return milestone
 
 

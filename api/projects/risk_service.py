@@ -20,6 +20,7 @@ from api.projects import service as project_service
 from api.projects.audit import apply_changes, record_change
 from api.projects.models import Risk, RiskKind, RiskStatus, Visibility
 from api.projects.rules import check_scale, check_text, risk_severity
+from api.sites import service as site_service
 
 RISK_ORDER = [Risk.raised_on, Risk.id]
 NEW_RISK_DEFAULTS: dict[str, Any] = {
@@ -88,6 +89,8 @@ async def create_risk(session: AsyncSession, *, principal: Principal, project_id
     await session.flush()
     await record_change(session, principal=principal, action="risk.create", row=risk, client_id=project.client_id,
                         changed=values)
+    if risk.visibility is Visibility.CLIENT:
+        await site_service.client_data_changed(session, client_id=project.client_id, reason="risk added")
     return risk
 
 
@@ -101,10 +104,13 @@ async def update_risk(session: AsyncSession, *, principal: Principal, risk_id: i
     values = _checked_values(Validator(), fields=fields)
     values["severity"] = risk_severity(probability=values.get("probability", risk.probability),
                                        impact=values.get("impact", risk.impact))
+    was_shown = risk.visibility is Visibility.CLIENT
     changed = apply_changes(risk, values)
     await session.flush()
     await record_change(session, principal=principal, action="risk.update", row=risk, client_id=project.client_id,
                         changed=changed)
+    if was_shown or risk.visibility is Visibility.CLIENT:  # hiding a risk takes it off the site too
+        await site_service.client_data_changed(session, client_id=project.client_id, reason="risk updated")
     return risk
 
 

@@ -151,6 +151,7 @@ async def create_project(session: AsyncSession, *, principal: Principal, client_
     await session.flush()
     await record_change(session, principal=principal, action="project.create", row=project, client_id=client.id,
                         changed=values)
+    await site_service.client_data_changed(session, client_id=client.id, reason="project created")
     return project
 
 

@@ -326,6 +326,9 @@ async def site_statuses(session: AsyncSession) -> list[SiteStatus]:
     return [SiteStatus(client=c, site=s, last_build=b, queued=w or 0) for c, s, b, w in rows]
 
 
+SHOWN_SETTINGS = frozenset({"enabled", "brand_name", "accent_color", "logo_url"})  # what a build shows, or whether
+
+
 @dataclass(frozen=True)
 class SiteChanges:
     """Site settings to change; None leaves a setting as it is."""
@@ -363,6 +366,8 @@ async def update_site(session: AsyncSession, *, principal: Principal, client_id:
     await session.flush()
     await audit_service.record(session, principal=principal, action="site.update", object_type="Site",
                                object_id=site.id, organization_id=client_id, details=changed)
+    if changed.keys() & SHOWN_SETTINGS:
+        await client_data_changed(session, client_id=client_id, reason="site settings changed")
     return site
 
 
