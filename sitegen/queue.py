@@ -164,9 +164,12 @@ async def defer_queued_builds(app: App, runtime: QueueRuntime) -> int:
         due = build.retry_at if build.retry_at is not None and build.retry_at > now else None
         job = waiting.get(lock)
         if job is not None:
-            if not _waits_longer(job, due):
+            if job.task_kwargs.get("build_id") == build.id and not _waits_longer(job, due):
                 continue
-            # The build became due sooner (a new request joined a build waiting to retry): replace its job.
+            # Replace the job when it names another build or waits longer than this one needs. Another build:
+            # a feed that read the queue just before that build started deferred a job for it, which would do
+            # nothing when its turn came and, until then, keep this build from having a job. Sooner: a new
+            # request joined a build waiting to retry.
             assert job.id is not None
             if not await app.job_manager.cancel_job_by_id_async(job.id):
                 continue  # it started meanwhile
