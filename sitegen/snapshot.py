@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from functools import cache
+from collections.abc import Awaitable, Callable
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -28,29 +29,62 @@ class SnapshotError(RuntimeError):
     """The snapshot query failed; the message says which client and why."""
 
 
+# The operation that pages on through each list inside a project.
+PROJECT_LISTS = {"assignments": "ProjectAssignments", "milestones": "ProjectMilestones", "risks": "ProjectRisks",
+                 "statusReports": "ProjectStatusReports"}
+Connection = dict[str, Any]
+
+
 async def fetch_snapshot(session: AsyncSession, *, settings: Settings, client_id: int, slug: str) -> dict[str, Any]:
-    """Everything the client's site shows, as that client may see it through the API."""
+    """Everything the client's site shows, as that client may see it through the API, every list whole."""
     context = Context(
         session=session,
         principal=Principal.client_reader(client_id),
         settings=settings,
         request_id=f"sitegen-{uuid.uuid4().hex[:12]}",
     )
-    data = await _execute(context, slug=slug, after=None)
-    projects = data["client"]["projects"]
-    while projects["pageInfo"]["hasNextPage"]:
-        more = (await _execute(context, slug=slug, after=projects["pageInfo"]["endCursor"]))["client"]["projects"]
-        projects["edges"].extend(more["edges"])
-        projects["pageInfo"] = more["pageInfo"]
+    data = await _execute(context, "SiteSnapshot", slug=slug, after=None)
+
+    async def more_projects(after: str) -> Connection:
+        return (await _execute(context, "SiteSnapshot", slug=slug, after=after))["client"]["projects"]
+
+    await _page_on(data["client"]["projects"], more_projects)
+    for edge in data["client"]["projects"]["edges"]:
+        project = edge["node"]
+        for field, operation in PROJECT_LISTS.items():
+            await _page_on(project[field], partial(_project_list, context, slug, operation, project, field))
+
+    async def more_action_items(after: str) -> Connection:
+        return (await _execute(context, "SiteActionItems", slug=slug, after=after))["actionItems"]
+
+    await _page_on(data["actionItems"], more_action_items)
     return data
 
 
-async def _execute(context: Context, *, slug: str, after: str | None) -> dict[str, Any]:
-    variables = {"slug": slug, "after": after}
-    result = await schema.execute(snapshot_query(), variable_values=variables, context_value=context)
+async def _project_list(context: Context, slug: str, operation: str, project: dict[str, Any], field: str,
+                        after: str) -> Connection:
+    data = await _execute(context, operation, slug=slug, id=project["id"], after=after)
+    if data["node"] is None:
+        raise SnapshotError(f"snapshot of {slug} failed: project {project['code']} went out of sight while read")
+    return data["node"][field]
+
+
+async def _page_on(connection: Connection, next_page: Callable[[str], Awaitable[Connection]]) -> None:
+    """Read the rest of a connection, page after page, into its first page."""
+    while connection["pageInfo"]["hasNextPage"]:
+        more = await next_page(connection["pageInfo"]["endCursor"])
+        connection["edges"].extend(more["edges"])
+        connection["pageInfo"], connection["totalCount"] = more["pageInfo"], more["totalCount"]
+
+
+async def _execute(context: Context, operation: str, *, slug: str, **variables: Any) -> dict[str, Any]:
+    if operation == "SiteSnapshot":
+        variables["slug"] = slug
+    result = await schema.execute(snapshot_query(), variable_values=variables, context_value=context,
+                                  operation_name=operation)
     if result.errors:
         raise SnapshotError(f"snapshot of {slug} failed: {result.errors[0].message}")
-    if not result.data or result.data["client"] is None:
+    if not result.data or (operation == "SiteSnapshot" and result.data["client"] is None):
         raise SnapshotError(f"snapshot of {slug} failed: the client is not visible to itself")
     return result.data
 
