@@ -8,10 +8,12 @@ from collections.abc import AsyncIterator, Iterator
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 from strawberry.relay.types import GlobalIDValueError, InvalidGlobalIDError
 from strawberry.types.execution import StreamExecutionResult
 
 from api.context import SocketContext
+from api.kit.database import reading
 from api.kit.errors import DomainError, InvalidInput
 from api.kit.ids import NOT_AN_ID
 
@@ -38,6 +40,11 @@ class UnitOfWork(SchemaExtension):
             return
         yield
         await _finish(execution.context.session, execution.result)
+
+    def on_execute(self) -> Iterator[None]:
+        # A query or subscription only reads: on SQLite it then takes no write lock (api/kit/database.py).
+        with reading(self.execution_context.operation_type is not OperationType.MUTATION):
+            yield
 
     async def on_stream_result(self, result: StreamExecutionResult) -> None:  # type: ignore[override]
         await _finish(self.execution_context.context.session, result)

@@ -8,14 +8,18 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import HTTPException
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 
+from api.auth import api_tokens
 from api.auth import service as auth_service
 from api.auth.principal import Principal
 from api.context import Context, SocketContext
+from api.kit.database import reading
 from api.kit.errors import Unauthenticated
+from api.settings import Settings
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 NOBODY = Principal(grants=())
@@ -43,6 +47,20 @@ def _refuse(error: Unauthenticated) -> HTTPException:
     )
 
 
+async def sign_in(session: AsyncSession, *, settings: Settings, authorization: str) -> Principal:
+    """The caller's principal, read in a transaction of its own that takes no write lock; then, in a short one that
+    may write, an API token's last use. The operation that follows begins its own transaction."""
+    try:
+        with reading():
+            principal = await auth_service.authenticate(session, settings=settings, bearer=bearer_token(authorization))
+    finally:
+        await session.rollback()
+    if principal.api_token_id is not None:
+        await api_tokens.note_api_token_use(session)
+        await session.commit()
+    return principal
+
+
 async def graphql_context(connection: HTTPConnection) -> AsyncIterator[Context | SocketContext | None]:
     """The GraphQL context of one request; 401 without a valid bearer token.
 
@@ -59,8 +77,8 @@ async def graphql_context(connection: HTTPConnection) -> AsyncIterator[Context |
         return
     async with state.session_factory() as session:
         try:
-            token = bearer_token(connection.headers.get("authorization", ""))
-            principal = await auth_service.authenticate(session, settings=state.settings, bearer=token)
+            principal = await sign_in(session, settings=state.settings,
+                                      authorization=connection.headers.get("authorization", ""))
         except Unauthenticated as error:
             raise _refuse(error) from error
         yield Context(session=session, principal=principal, settings=state.settings,
@@ -75,10 +93,7 @@ class GraphQLEndpoint(GraphQLRouter):
         authorization = str(params.get("Authorization") or params.get("authorization") or "")
         async with context.session_factory() as session:
             try:
-                token = bearer_token(authorization)
-                context.principal = await auth_service.authenticate(session, settings=context.settings, bearer=token)
+                context.principal = await sign_in(session, settings=context.settings, authorization=authorization)
             except Unauthenticated as error:
                 raise ConnectionRejectionError({"message": error.message}) from error
-            finally:
-                await session.rollback()
         return None

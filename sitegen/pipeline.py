@@ -140,7 +140,9 @@ async def _carry_out(session: AsyncSession, build: SiteBuild, *, settings: Setti
         return BuildOutcome(slug=entry.client.slug, state=BuildState.UNCHANGED, site_path=entry.site_path)
     slug, site = entry.client.slug, entry.site
     try:
-        with tempfile.TemporaryDirectory(prefix=f"rapport-{slug}-") as work:
+        # A build process given up on (the worker was stopped) may still be writing here: failing to remove the
+        # folder then must not replace the stop with an error, which the worker would survive.
+        with tempfile.TemporaryDirectory(prefix=f"rapport-{slug}-", ignore_cleanup_errors=True) as work:
             site_dir = await build_pool(settings).build(snapshot.data, options=snapshot.options, work_dir=Path(work),
                                                         build_epoch=build_epoch(snapshot.data))
             result = await asyncio.to_thread(publisher.publish, site_dir, entry.site_path)

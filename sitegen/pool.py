@@ -58,14 +58,16 @@ class BuildPool:
         lane = self._take_lane()
         try:
             executor = self._lanes[lane]
+            # Submitting may start the process (and the forkserver, which imports the generator), and waits
+            # for it: off the event loop, so the server goes on answering meanwhile.
+            submit = functools.partial(render_and_build, snapshot, options=options, work_dir=work_dir,
+                                       build_epoch=build_epoch)
             try:
-                future = executor.submit(render_and_build, snapshot, options=options, work_dir=work_dir,
-                                         build_epoch=build_epoch)
+                future = await asyncio.to_thread(executor.submit, submit)
             except BrokenProcessPool:
                 # The process died while idle: this build never started, so a fresh process takes it.
                 executor = self._replace(lane, executor)
-                future = executor.submit(render_and_build, snapshot, options=options, work_dir=work_dir,
-                                         build_epoch=build_epoch)
+                future = await asyncio.to_thread(executor.submit, submit)
             try:
                 return await asyncio.wrap_future(future)
             except BrokenProcessPool as exc:

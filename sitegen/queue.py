@@ -30,7 +30,7 @@ from api.sites import service as site_service
 from api.sites.models import SiteBuild
 from sitegen.pipeline import BuildOutcome
 from sitegen.queue_schema import prepare_queue_schema, queue_conninfo
-from sitegen.worker import carry_out_build
+from sitegen.worker import carry_out_build, stopping
 
 logger = logging.getLogger("rapport.sitegen")
 
@@ -216,5 +216,7 @@ async def _feed_forever(app: App, runtime: QueueRuntime) -> None:
         try:
             await feed_queue(app, runtime)
         except Exception:  # a failed feed is logged and tried again at the next one
+            if stopping():
+                raise asyncio.CancelledError from None
             logger.exception("feeding the site build queue failed")
         await asyncio.sleep(FEED_SECONDS)

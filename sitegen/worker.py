@@ -16,6 +16,17 @@ from sitegen.pipeline import BuildOutcome, publish_build
 logger = logging.getLogger("rapport.sitegen")
 
 
+def stopping() -> bool:
+    """Whether this task was told to stop: an error raised while it cleans up after that must not hide the stop.
+
+    (Closing a database session whose connection the cancellation broke, or removing a folder a build process
+    still writes to, raises an ordinary error in place of the CancelledError; a loop that outlives errors would
+    then run on, and a server waiting for it would never stop.)
+    """
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 async def run_next_build(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings) -> BuildOutcome | None:
     """Claim the oldest queued build and carry it out; None when nothing is queued."""
     async with session_factory() as session:
@@ -49,6 +60,8 @@ async def run_build_worker(session_factory: async_sessionmaker[AsyncSession], *,
         try:
             outcome = await run_next_build(session_factory, settings=settings)
         except Exception:  # noqa: BLE001 - a worker outlives one bad build; the build records its own failure
+            if stopping():
+                raise asyncio.CancelledError from None  # cleaning up after the stop failed: stop all the same
             logger.exception("site build worker iteration failed")
             outcome = None
         if outcome is None:
@@ -63,5 +76,7 @@ async def run_scheduler(session_factory: async_sessionmaker[AsyncSession], *, po
                 await site_service.queue_scheduled_builds(session, now=utcnow())
                 await session.commit()
         except Exception:  # noqa: BLE001 - a failed pass is logged and retried at the next poll
+            if stopping():
+                raise asyncio.CancelledError from None
             logger.exception("site build scheduler pass failed")
         await asyncio.sleep(poll_seconds)

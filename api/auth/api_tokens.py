@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit_service
@@ -28,6 +28,7 @@ from api.settings import Settings
 
 MIN_TTL = timedelta(minutes=5)
 LAST_USED_GRANULARITY = timedelta(minutes=1)
+USE_TO_NOTE = "rapport.api_token_use_to_note"  # session.info: the token whose last use is due to be written
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,16 @@ async def api_tokens_by_ids(session: AsyncSession, *, principal: Principal, ids:
     return [found.get(token_id) for token_id in ids]
 
 
+async def note_api_token_use(session: AsyncSession) -> None:
+    """Write the last use of the token this session signed in with, when it is due (at most once a minute)."""
+    token_id = session.info.pop(USE_TO_NOTE, None)
+    if token_id is not None:
+        await session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
+
+
 async def authenticate_api_token(session: AsyncSession, *, settings: Settings, token: str) -> Principal:
-    """The principal of a live API token: one grant, its scopes; its last use noted at most once a minute."""
+    """The principal of a live API token: one grant, its scopes. It only reads; note_api_token_use then writes
+    the token's last use, at most once a minute."""
     verified = tokens.verify_token(token, settings=settings, token_type=tokens.API_TOKEN)
     row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     if row is None or verified.subject != _subject(row.organization_id):
@@ -177,7 +186,6 @@ async def authenticate_api_token(session: AsyncSession, *, settings: Settings, t
     if not await _creator_could_issue(session, row):
         raise Unauthenticated("token is no longer valid: its creator can no longer act for this organization")
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_GRANULARITY:
-        row.last_used_at = now
-        await session.flush()
+        session.info[USE_TO_NOTE] = row.id  # written by note_api_token_use: sign-in itself only reads
     return Principal(grants=(Grant(organization_id=row.organization_id, role=row.role),), api_token_id=row.id,
                      scopes=frozenset(row.scopes))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import MetaData, event
@@ -71,9 +74,33 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return engine
 
 
+_reading = ContextVar("rapport_reading", default=False)
+
+
+@contextmanager
+def reading(only: bool = True) -> Iterator[None]:
+    """Transactions begun inside (in this task and the tasks it starts) only read.
+
+    On SQLite they begin deferred under `PRAGMA query_only`, so they take no write lock and, in WAL mode, read
+    while a writer works; a write inside one fails at once instead of queueing for the lock. Elsewhere nothing
+    changes. Everything else (mutations, jobs, the CLI) begins IMMEDIATE, taking the write lock up front.
+    """
+    previous = _reading.get()
+    _reading.set(only)
+    try:
+        yield
+    finally:
+        _reading.set(previous)
+
+
 def _begin_sqlite_transaction(connection: Any) -> None:
+    if _reading.get():
+        connection.exec_driver_sql("PRAGMA query_only=ON")
+        connection.exec_driver_sql("BEGIN")
+        return
     # IMMEDIATE takes the write lock up front (waiting up to busy_timeout): a deferred transaction that
     # reads and then writes fails at once when another writer got in between.
+    connection.exec_driver_sql("PRAGMA query_only=OFF")
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

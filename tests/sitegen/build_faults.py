@@ -22,3 +22,19 @@ def crash_building_harbor(snapshot: dict, **kwargs: object) -> object:
     from sitegen.pool import render_and_build
 
     return render_and_build(snapshot, **kwargs)
+
+
+def still_writing(_snapshot: dict, *, work_dir: object, **_kwargs: object) -> None:
+    """A build that keeps writing files into its work folder for a while (as MkDocs does), then fails."""
+    import time
+    from pathlib import Path
+
+    reports = Path(str(work_dir)) / "site" / "reports"
+    reports.mkdir(parents=True)
+    (Path(str(work_dir)).parent / f"{Path(str(work_dir)).name}.started").write_text("started")
+    deadline, number = time.monotonic() + 3, 0
+    while time.monotonic() < deadline:
+        number += 1
+        (reports / f"page-{number}.html").write_text("<p>page</p>")
+        (reports / f"page-{number - 200}.html").unlink(missing_ok=True)  # new files keep coming, a few at a time
+    raise OSError("the build was given up")

@@ -151,3 +151,63 @@ async def _make_due(url: str, build_id: int) -> None:
         build.retry_at = utcnow() - timedelta(seconds=1)
         await session.commit()
     await engine.dispose()
+
+
+def test_stopping_the_worker_mid_build_stops_it_and_leaves_the_build_to_be_queued_again(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The build process keeps writing into the build's work folder after the worker is told to stop; removing
+    # that folder then fails, and that failure must not swallow the stop (a server stopping would wait forever).
+    build_id = asyncio.run(_queued_build(database))
+    settings = settings_for(database, tmp_path)
+    monkeypatch.setattr(pool, "render_and_build", build_faults.still_writing)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+
+    async def stop_mid_build() -> bool:
+        engine = create_engine(database)
+        try:
+            running = asyncio.ensure_future(worker.run_build_worker(create_session_factory(engine), settings=settings))
+            while not list(tmp_path.glob("*.started")):
+                assert not running.done(), running
+                await asyncio.sleep(0.02)
+            running.cancel()
+            done, _ = await asyncio.wait([running], timeout=30)
+            return bool(done) and running.cancelled()
+        finally:
+            await engine.dispose()
+
+    try:
+        assert asyncio.run(stop_mid_build()), "the worker went on after it was cancelled"
+    finally:
+        pool.close_build_pool()
+    assert asyncio.run(_build(database, build_id)).state in {BuildState.RUNNING, BuildState.QUEUED}
+
+
+def test_an_error_while_cleaning_up_after_a_stop_does_not_keep_the_worker_running(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As when closing the session fails because the cancellation broke its connection (seen on PostgreSQL).
+    started = asyncio.Event()
+
+    async def build_then_fail_to_clean_up(*_args: object, **_kwargs: object) -> None:
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        finally:
+            raise RuntimeError("cannot call Transaction.rollback(): the underlying connection is closed")
+
+    monkeypatch.setattr(worker, "run_next_build", build_then_fail_to_clean_up)
+
+    async def stop_mid_build() -> bool:
+        engine = create_engine(database)
+        try:
+            running = asyncio.ensure_future(worker.run_build_worker(create_session_factory(engine),
+                                                                    settings=settings_for(database, tmp_path)))
+            await started.wait()
+            running.cancel()
+            done, _ = await asyncio.wait([running], timeout=10)
+            return bool(done) and running.cancelled()
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(stop_mid_build()), "the worker went on after it was cancelled"
