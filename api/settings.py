@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -72,6 +73,7 @@ class Settings(BaseSettings):
 
     build_queue: Literal["embedded", "procrastinate"] = "embedded"
     worker_stalled_seconds: float = Field(default=30, ge=1)
+    build_lease_seconds: float = Field(default=60, ge=1, le=3600)
 
     cx_minimum_sample: int = Field(default=5, ge=1)
     survey_frequency_cap_days: int = Field(default=14, ge=0)
@@ -102,6 +104,11 @@ class Settings(BaseSettings):
         if self.publish_target:
             return self.publish_target
         return (self.data_dir / "sites").resolve().as_uri()
+
+    @property
+    def build_lease(self) -> timedelta:
+        """How long a running build stays its worker's without a renewal (renewed every third of it)."""
+        return timedelta(seconds=self.build_lease_seconds)
 
     @property
     def resolved_build_processes(self) -> int:

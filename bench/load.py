@@ -94,6 +94,7 @@ class LoadResult:
     reads: Tally
     writes: Tally
     seconds: float
+    server_errors: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[str]:
@@ -239,8 +240,12 @@ def run_load(*, postgres: str | None, seconds: float, readers: int, writers: int
             temporary_database(postgres, folder) as database_url:
         ids, reader_token, writer_token = asyncio.run(_prepare(database_url, folder))
         with serving(database_url, folder) as base:
-            return asyncio.run(_load(base, ids, reader_token, writer_token, seconds=seconds, readers=readers,
-                                     writers=writers))
+            result = asyncio.run(_load(base, ids, reader_token, writer_token, seconds=seconds, readers=readers,
+                                       writers=writers))
+        if result.errors:  # what the server logged about them, before the folder goes
+            log = (Path(folder) / "serve.log").read_text()
+            result.server_errors.extend(block for block in log.split("\nTraceback")[1:3])
+        return result
 
 
 def main() -> None:
@@ -261,6 +266,8 @@ def main() -> None:
     print(result.writes.line("writes"))
     for error in sorted(set(result.errors))[:10]:
         print(f"  {error}")
+    for block in result.server_errors:
+        print("server log: Traceback" + block[-3000:])
     sys.exit(1 if result.errors else 0)
 
 

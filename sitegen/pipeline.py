@@ -22,6 +22,7 @@ from api.feedback.site_links import site_survey_links
 from api.settings import Settings
 from api.sites import service as site_service
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
+from sitegen.lease import Lease, LeaseLost, held
 from sitegen.pool import build_pool
 from sitegen.publish import Publisher, publisher_for
 from sitegen.render import SiteOptions
@@ -57,6 +58,7 @@ class BuildOutcome:
     files: int = 0
     bytes: int = 0
     error: str | None = None
+    taken_back: bool = False  # the attempt lost its lease: it recorded nothing, the build is another attempt's
 
 
 async def build_sites(
@@ -86,7 +88,8 @@ async def build_sites(
         nonlocal reported
         async with slots, session_factory() as session:
             async with turn:
-                build = await site_service.start_build(session, client_id=client_id, trigger=trigger, target=target)
+                build = await site_service.start_build(session, client_id=client_id, trigger=trigger, target=target,
+                                                       lease=settings.build_lease)
                 await session.commit()
             outcomes[index] = await _carry_out(session, build, settings=settings, publisher=publisher, force=force,
                                                turn=turn)
@@ -128,14 +131,34 @@ class _Snapshot:
 
 async def _carry_out(session: AsyncSession, build: SiteBuild, *, settings: Settings, publisher: Publisher | None,
                      force: bool, turn: AbstractAsyncContextManager[Any]) -> BuildOutcome:
-    """publish_build, with every use of the database inside `turn`."""
+    """publish_build, with every use of the database inside `turn`, under the build's lease."""
+    owner, build_id, client_id = build.lease_owner, build.id, build.client_id  # read before a rollback expires them
+    assert owner is not None, "a build is carried out only once claimed"
+    async with held(session.bind, build_id=build_id, owner=owner, length=settings.build_lease) as lease:
+        try:
+            return await _carry_out_leased(session, build, settings=settings, publisher=publisher, force=force,
+                                           turn=turn, lease=lease)
+        except LeaseLost as exc:
+            async with turn:
+                await session.rollback()
+                entry = await site_service.client_site(session, client_id=client_id)
+            logger.warning("site build %s for %s stopped: %s", build_id, entry.client.slug, exc)
+            return BuildOutcome(slug=entry.client.slug, state=BuildState.FAILED, site_path=entry.site_path,
+                                error=str(exc), taken_back=True)
+
+
+async def _carry_out_leased(session: AsyncSession, build: SiteBuild, *, settings: Settings,
+                            publisher: Publisher | None, force: bool, turn: AbstractAsyncContextManager[Any],
+                            lease: Lease) -> BuildOutcome:
     async with turn:
         entry = await site_service.client_site(session, client_id=build.client_id)
         try:
             publisher = publisher or publisher_for(build.target, settings)
-            snapshot = await _take_snapshot(session, build, entry, settings=settings, force=force)
+            snapshot = await _take_snapshot(session, build, entry, settings=settings, force=force, lease=lease)
+        except LeaseLost:
+            raise
         except Exception as exc:  # noqa: BLE001 - any failure is recorded on the build and the old site stays
-            return await _record_failure(session, build, entry, exc)
+            return await _record_failure(session, build, entry, exc, lease=lease)
     if snapshot is None:
         return BuildOutcome(slug=entry.client.slug, state=BuildState.UNCHANGED, site_path=entry.site_path)
     slug, site = entry.client.slug, entry.site
@@ -145,14 +168,18 @@ async def _carry_out(session: AsyncSession, build: SiteBuild, *, settings: Setti
         with tempfile.TemporaryDirectory(prefix=f"rapport-{slug}-", ignore_cleanup_errors=True) as work:
             site_dir = await build_pool(settings).build(snapshot.data, options=snapshot.options, work_dir=Path(work),
                                                         build_epoch=build_epoch(snapshot.data))
+            await lease.renew()  # never publish a build that is another attempt's by now
             result = await asyncio.to_thread(publisher.publish, site_dir, entry.site_path)
         if site.published_key and site.published_key != site.site_key:
             # the key was rotated: the old address goes
             await asyncio.to_thread(publisher.remove, f"{slug}-{site.published_key}")
+    except LeaseLost:
+        raise
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the build and the old site stays
         async with turn:
-            return await _record_failure(session, build, entry, exc)
+            return await _record_failure(session, build, entry, exc, lease=lease)
     async with turn:
+        await _hold(session, lease)
         site_service.finish_build(build, state=BuildState.PUBLISHED, input_hash=snapshot.digest,
                                   files_uploaded=result.uploaded, files_deleted=result.deleted,
                                   files_unchanged=result.unchanged, bytes_uploaded=result.bytes_uploaded)
@@ -163,7 +190,7 @@ async def _carry_out(session: AsyncSession, build: SiteBuild, *, settings: Setti
 
 
 async def _take_snapshot(session: AsyncSession, build: SiteBuild, entry: site_service.ClientSite, *,
-                         settings: Settings, force: bool) -> _Snapshot | None:
+                         settings: Settings, force: bool, lease: Lease) -> _Snapshot | None:
     """The client's data and options; None, with the build recorded UNCHANGED, when that is what is live."""
     # Before the snapshot binds the client's scope to the session: survey invitations are PMO-only rows.
     links = await site_survey_links(session, settings=settings, client_id=build.client_id)
@@ -171,6 +198,7 @@ async def _take_snapshot(session: AsyncSession, build: SiteBuild, entry: site_se
     data = await fetch_snapshot(session, settings=settings, client_id=build.client_id, slug=entry.client.slug)
     digest = input_hash(data, extra=f"{generator_fingerprint()}|{options}|{build.target}")
     if not force and entry.site.published_input_hash == digest and entry.site.published_key == entry.site.site_key:
+        await _hold(session, lease)
         site_service.finish_build(build, state=BuildState.UNCHANGED, input_hash=digest)
         await session.commit()
         return None
@@ -179,12 +207,21 @@ async def _take_snapshot(session: AsyncSession, build: SiteBuild, entry: site_se
     return _Snapshot(options=options, data=data, digest=digest)
 
 
+async def _hold(session: AsyncSession, lease: Lease) -> None:
+    """Lock the build's row if this attempt still holds it; LeaseLost (and nothing written) when it does not."""
+    lease.check()
+    if await site_service.lock_running_build(session, build_id=lease.build_id, owner=lease.owner) is None:
+        await session.rollback()
+        lease.lost = True
+        lease.check()
+
+
 async def _record_failure(session: AsyncSession, build: SiteBuild, entry: site_service.ClientSite,
-                          exc: Exception) -> BuildOutcome:
+                          exc: Exception, *, lease: Lease) -> BuildOutcome:
     slug, site_path = entry.client.slug, entry.site_path  # read before the rollback expires them
     logger.error("site build for %s failed", slug, exc_info=exc)
     await session.rollback()
-    await session.refresh(build)
+    await _hold(session, lease)
     site_service.finish_build(build, state=BuildState.FAILED, error=f"{type(exc).__name__}: {exc}")
     await session.commit()
     return BuildOutcome(slug=slug, state=BuildState.FAILED, site_path=site_path, error=str(exc))

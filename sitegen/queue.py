@@ -74,10 +74,11 @@ async def build_site(context: JobContext, build_id: int) -> str:
     """Carry out one queued build; nothing when it is no longer queued or not yet due."""
     runtime: QueueRuntime = context.additional_context[RUNTIME]
     async with runtime.session_factory() as session:
-        build = await site_service.claim_build(session, build_id=build_id)
+        build = await site_service.claim_build(session, build_id=build_id, lease=runtime.settings.build_lease)
         if build is None:
             await session.rollback()
             return "not waiting"
+        owner = build.lease_owner
         try:
             outcome = await carry_out_build(session, build, settings=runtime.settings)
         except (Exception, asyncio.CancelledError):
@@ -86,7 +87,7 @@ async def build_site(context: JobContext, build_id: int) -> str:
             logger.exception("site build %s broke off; it goes back in the queue", build_id)
             with contextlib.suppress(Exception):
                 await session.rollback()  # let go of any row this attempt still holds
-            await _put_back(runtime, build_id=build_id)
+            await _put_back(runtime, build_id=build_id, owner=owner)
             raise
     if runtime.on_done is not None:
         runtime.on_done(build, outcome)
@@ -102,12 +103,12 @@ async def queue_due_builds(context: JobContext, timestamp: int) -> int:
     return len(queued)
 
 
-async def _put_back(runtime: QueueRuntime, *, build_id: int) -> None:
-    """Queue a broken-off build again, retrying until the database answers (the job holds the client meanwhile)."""
+async def _put_back(runtime: QueueRuntime, *, build_id: int, owner: str | None) -> None:
+    """Queue a broken-off build again if this attempt still holds it, retrying until the database answers."""
     while True:
         try:
             async with runtime.session_factory() as session:
-                build = await site_service.lock_running_build(session, build_id=build_id)
+                build = await site_service.lock_running_build(session, build_id=build_id, owner=owner)
                 if build is not None:
                     site_service.requeue_interrupted(build)
                 await session.commit()
@@ -118,8 +119,15 @@ async def _put_back(runtime: QueueRuntime, *, build_id: int) -> None:
 
 
 async def feed_queue(app: App, runtime: QueueRuntime) -> None:
-    """Put back the builds of stopped workers, then defer a job for every queued build that has none."""
+    """Put back the builds of stopped workers, then defer a job for every queued build that has none.
+
+    Stopped workers are those procrastinate saw go silent, and any process (a CLI batch, too) whose build lease
+    ran out.
+    """
     await recover_stalled_builds(app, runtime)
+    async with runtime.session_factory() as session:
+        await site_service.reclaim_abandoned_builds(session, now=utcnow())
+        await session.commit()
     await defer_queued_builds(app, runtime)
 
 

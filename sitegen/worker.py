@@ -30,7 +30,7 @@ def stopping() -> bool:
 async def run_next_build(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings) -> BuildOutcome | None:
     """Claim the oldest queued build and carry it out; None when nothing is queued."""
     async with session_factory() as session:
-        build = await site_service.claim_next_build(session)
+        build = await site_service.claim_next_build(session, lease=settings.build_lease)
         if build is None:
             await session.rollback()
             return None
@@ -42,7 +42,7 @@ async def carry_out_build(session: AsyncSession, build: SiteBuild, *, settings: 
     build.target = settings.resolved_publish_target
     await session.commit()
     outcome = await publish_build(session, build, settings=settings)
-    if outcome.state is BuildState.FAILED and site_service.retry_later(build, now=utcnow()):
+    if outcome.state is BuildState.FAILED and not outcome.taken_back and site_service.retry_later(build, now=utcnow()):
         await session.commit()
     return outcome
 
@@ -51,11 +51,8 @@ async def run_build_worker(session_factory: async_sessionmaker[AsyncSession], *,
                            poll_seconds: float = 1.0) -> None:
     """Work through queued builds until cancelled, polling when the queue is empty.
 
-    Builds left running by a process that stopped before this worker started are queued again first.
+    Builds left running by a process that was killed are taken back once their lease runs out (claim_next_build).
     """
-    async with session_factory() as session:
-        await site_service.requeue_interrupted_builds(session, started_before=utcnow())
-        await session.commit()
     while True:
         try:
             outcome = await run_next_build(session_factory, settings=settings)

@@ -65,6 +65,10 @@ class SiteBuild(Base):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who carries out a running build, and until when: the owner renews the lease while it works, and a build
+    # whose lease ran out (its process was killed or hangs) is taken back and tried again.
+    lease_owner: Mapped[str | None] = mapped_column(String(32))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     input_hash: Mapped[str | None] = mapped_column(String(64))
     files_uploaded: Mapped[int] = mapped_column(Integer, default=0)

@@ -27,6 +27,7 @@ from api.sites.schedule import check_schedule, next_due
 FINISHED = frozenset({BuildState.PUBLISHED, BuildState.UNCHANGED, BuildState.FAILED})
 MAX_ATTEMPTS = 3
 FIRST_RETRY_DELAY = timedelta(seconds=30)
+LEASE = timedelta(seconds=60)  # the default of RAPPORT_BUILD_LEASE_SECONDS
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,9 @@ async def client_site(session: AsyncSession, *, client_id: int) -> ClientSite:
     return ClientSite(client=row[0], site=row[1])
 
 
-async def start_build(session: AsyncSession, *, client_id: int, trigger: BuildTrigger, target: str, reason: str = "") -> SiteBuild:
-    """Record a build as running now."""
+async def start_build(session: AsyncSession, *, client_id: int, trigger: BuildTrigger, target: str, reason: str = "",
+                      lease: timedelta = LEASE) -> SiteBuild:
+    """Record a build as running now, leased to its caller for `lease`."""
     now = utcnow()
     build = SiteBuild(
         client_id=client_id,
@@ -81,6 +83,8 @@ async def start_build(session: AsyncSession, *, client_id: int, trigger: BuildTr
         attempts=1,
         requested_at=now,
         started_at=now,
+        lease_owner=new_lease_owner(),
+        lease_expires_at=now + lease,
     )
     session.add(build)
     await session.flush()
@@ -101,6 +105,7 @@ def finish_build(
     """Close a build record with its outcome."""
     build.state = state
     build.finished_at = utcnow()
+    build.lease_expires_at = None
     build.input_hash = input_hash
     build.files_uploaded = files_uploaded
     build.files_deleted = files_deleted
@@ -177,29 +182,34 @@ async def queue_scheduled_builds(session: AsyncSession, *, now: datetime) -> lis
     return queued
 
 
-async def claim_next_build(session: AsyncSession) -> SiteBuild | None:
-    """Take the oldest queued build whose client has no build running; None when there is nothing to do."""
-    running = select(SiteBuild.client_id).where(SiteBuild.state == BuildState.RUNNING)
+async def claim_next_build(session: AsyncSession, *, lease: timedelta = LEASE) -> SiteBuild | None:
+    """Take the oldest queued build whose client has no build running; None when there is nothing to do.
+
+    Builds whose lease ran out are taken back first, so a killed build holds its client only until then.
+    """
     now = utcnow()
+    await reclaim_abandoned_builds(session, now=now)
+    running = select(SiteBuild.client_id).where(SiteBuild.state == BuildState.RUNNING)
     candidates = await session.scalars(
         select(SiteBuild.id).where(SiteBuild.state == BuildState.QUEUED, SiteBuild.client_id.not_in(running),
                                    or_(SiteBuild.retry_at.is_(None), SiteBuild.retry_at <= now))
         .order_by(SiteBuild.requested_at, SiteBuild.id).limit(5)
     )
     for build_id in list(candidates):
-        claimed = await claim_build(session, build_id=build_id)
+        claimed = await claim_build(session, build_id=build_id, lease=lease)
         if claimed is not None:
             return claimed
     return None
 
 
-async def claim_build(session: AsyncSession, *, build_id: int) -> SiteBuild | None:
-    """Take one queued build that is due (QUEUED to RUNNING in one statement); None when it is not."""
+async def claim_build(session: AsyncSession, *, build_id: int, lease: timedelta = LEASE) -> SiteBuild | None:
+    """Take one queued build that is due (QUEUED to RUNNING in one statement, leased for `lease`); None when it is not."""
     now = utcnow()
     claimed = await session.execute(
         update(SiteBuild).where(SiteBuild.id == build_id, SiteBuild.state == BuildState.QUEUED,
                                 or_(SiteBuild.retry_at.is_(None), SiteBuild.retry_at <= now))
-        .values(state=BuildState.RUNNING, started_at=now, attempts=SiteBuild.attempts + 1)
+        .values(state=BuildState.RUNNING, started_at=now, attempts=SiteBuild.attempts + 1,
+                lease_owner=new_lease_owner(), lease_expires_at=now + lease)
     )
     if claimed.rowcount != 1:
         return None
@@ -220,16 +230,59 @@ def retry_later(build: SiteBuild, *, now: datetime) -> bool:
         return False
     build.state = BuildState.QUEUED
     build.retry_at = now + FIRST_RETRY_DELAY * 4 ** (build.attempts - 1)
-    build.started_at = build.finished_at = None
+    build.started_at = build.finished_at = build.lease_owner = build.lease_expires_at = None
     return True
 
 
-async def lock_running_build(session: AsyncSession, *, build_id: int) -> SiteBuild | None:
-    """The build if it is running, its row locked until the transaction ends; None otherwise."""
-    return await session.scalar(
-        select(SiteBuild).where(SiteBuild.id == build_id, SiteBuild.state == BuildState.RUNNING)
-        .with_for_update().execution_options(populate_existing=True)
+async def lock_running_build(session: AsyncSession, *, build_id: int, owner: str | None = None) -> SiteBuild | None:
+    """The build if it is running (under `owner`'s lease, when given), its row locked until the transaction ends."""
+    statement = select(SiteBuild).where(SiteBuild.id == build_id, SiteBuild.state == BuildState.RUNNING)
+    if owner is not None:
+        statement = statement.where(SiteBuild.lease_owner == owner)
+    return await session.scalar(statement.with_for_update().execution_options(populate_existing=True))
+
+
+def new_lease_owner() -> str:
+    """A name for one attempt at a build: only the attempt holding it may renew the lease or record the outcome."""
+    return secrets.token_hex(16)
+
+
+async def renew_lease(session: AsyncSession, *, build_id: int, owner: str, lease: timedelta) -> bool:
+    """Extend `owner`'s lease on a running build by `lease` from now; False when the build is no longer theirs."""
+    renewed = await session.execute(
+        update(SiteBuild).where(SiteBuild.id == build_id, SiteBuild.state == BuildState.RUNNING,
+                                SiteBuild.lease_owner == owner)
+        .values(lease_expires_at=utcnow() + lease)
     )
+    return renewed.rowcount == 1
+
+
+async def reclaim_abandoned_builds(session: AsyncSession, *, now: datetime) -> int:
+    """Take back the running builds whose lease ran out (their process was killed or hangs); returns how many.
+
+    Each is queued again, unless its client has a build queued already, which then takes over; one whose
+    attempts are used up is marked failed.
+    """
+    abandoned = list(await session.scalars(
+        select(SiteBuild).where(SiteBuild.state == BuildState.RUNNING,
+                                or_(SiteBuild.lease_expires_at.is_(None), SiteBuild.lease_expires_at < now))
+        .with_for_update(skip_locked=True).execution_options(populate_existing=True)
+    ))
+    if not abandoned:
+        return 0
+    waiting = set(await session.scalars(
+        select(SiteBuild.client_id).where(SiteBuild.state == BuildState.QUEUED,
+                                          SiteBuild.client_id.in_({build.client_id for build in abandoned}))
+    ))
+    for build in abandoned:
+        if build.client_id in waiting:
+            finish_build(build, state=BuildState.FAILED,
+                         error="its worker stopped answering; the build queued after it takes its place")
+        else:
+            requeue_interrupted(build)
+            waiting.add(build.client_id)
+    await session.flush()
+    return len(abandoned)
 
 
 def requeue_interrupted(build: SiteBuild) -> None:
@@ -239,16 +292,7 @@ def requeue_interrupted(build: SiteBuild) -> None:
                      error=f"the attempt was cut short each of {build.attempts} times (its worker stopped)")
         return
     build.state = BuildState.QUEUED
-    build.started_at = None
-
-
-async def requeue_interrupted_builds(session: AsyncSession, *, started_before: datetime) -> int:
-    """Queue again the builds still marked running that started before `started_before` (their worker stopped)."""
-    result = await session.execute(
-        update(SiteBuild).where(SiteBuild.state == BuildState.RUNNING, SiteBuild.started_at < started_before)
-        .values(state=BuildState.QUEUED, started_at=None)
-    )
-    return result.rowcount
+    build.started_at = build.lease_owner = build.lease_expires_at = None
 
 
 async def list_builds(session: AsyncSession, *, principal: Principal, page: PageRequest,

@@ -38,3 +38,13 @@ def still_writing(_snapshot: dict, *, work_dir: object, **_kwargs: object) -> No
         (reports / f"page-{number}.html").write_text("<p>page</p>")
         (reports / f"page-{number - 200}.html").unlink(missing_ok=True)  # new files keep coming, a few at a time
     raise OSError("the build was given up")
+
+
+def slow(snapshot: dict, **kwargs: object) -> object:
+    """A build that takes three seconds longer than usual, then builds as usual."""
+    import time
+
+    from sitegen.pool import render_and_build
+
+    time.sleep(3)
+    return render_and_build(snapshot, **kwargs)

@@ -99,26 +99,33 @@ def test_building_leaves_the_event_loop_free_for_other_requests(database: str, t
     assert longest_gap < elapsed / 4, (longest_gap, elapsed)
 
 
-def test_builds_interrupted_by_a_crash_are_queued_again_when_a_worker_starts(database: str) -> None:
+def test_a_build_whose_lease_ran_out_is_taken_back_by_the_next_claim(database: str) -> None:
     build_id = asyncio.run(_queued_build(database))
 
-    async def crash_then_restart() -> None:
+    async def crash_then_claim() -> None:
         engine = create_engine(database)
         sessions = create_session_factory(engine)
         async with sessions() as session:
-            claimed = await site_service.claim_next_build(session)
+            claimed = await site_service.claim_next_build(session, lease=timedelta(seconds=60))
             await session.commit()
             assert claimed is not None and claimed.state is BuildState.RUNNING
-        async with sessions() as session:
-            requeued = await site_service.requeue_interrupted_builds(session, started_before=utcnow() + timedelta(seconds=1))
+            owner = claimed.lease_owner
+        async with sessions() as session:  # its worker is gone, but the lease still holds the client
+            assert await site_service.claim_next_build(session) is None
+            assert await site_service.reclaim_abandoned_builds(session, now=utcnow() + timedelta(seconds=59)) == 0
+            assert await site_service.reclaim_abandoned_builds(session, now=utcnow() + timedelta(seconds=61)) == 1
             await session.commit()
-            assert requeued == 1
             states = list(await session.scalars(select(SiteBuild.state)))
             assert states == [BuildState.QUEUED]
+        async with sessions() as session:
+            again = await site_service.claim_next_build(session)
+            await session.commit()
+            assert again is not None and again.id == build_id and again.lease_owner != owner
+            assert not await site_service.renew_lease(session, build_id=build_id, owner=owner, lease=timedelta(60))
         await engine.dispose()
 
-    asyncio.run(crash_then_restart())
-    assert asyncio.run(_build(database, build_id)).started_at is None
+    asyncio.run(crash_then_claim())
+    assert asyncio.run(_build(database, build_id)).attempts == 2
 
 
 def test_a_failed_build_is_retried_with_growing_delays_then_marked_failed(
@@ -180,7 +187,8 @@ def test_stopping_the_worker_mid_build_stops_it_and_leaves_the_build_to_be_queue
         assert asyncio.run(stop_mid_build()), "the worker went on after it was cancelled"
     finally:
         pool.close_build_pool()
-    assert asyncio.run(_build(database, build_id)).state in {BuildState.RUNNING, BuildState.QUEUED}
+    build = asyncio.run(_build(database, build_id))
+    assert build.state is BuildState.QUEUED and build.lease_owner is None  # handed back, not left to run out
 
 
 def test_an_error_while_cleaning_up_after_a_stop_does_not_keep_the_worker_running(
@@ -211,3 +219,62 @@ def test_an_error_while_cleaning_up_after_a_stop_does_not_keep_the_worker_runnin
             await engine.dispose()
 
     assert asyncio.run(stop_mid_build()), "the worker went on after it was cancelled"
+
+
+async def _claims_while_building(database: str, settings: object, *, take_over: bool) -> tuple[object, list[int]]:
+    """Run the next build while a rival worker keeps claiming (and, with `take_over`, seizes the build at once)."""
+    engine = create_engine(database)
+    sessions = create_session_factory(engine)
+    taken: list[int] = []
+
+    async def rival() -> None:
+        while True:
+            await asyncio.sleep(0.2)
+            async with sessions() as session:
+                if take_over:  # as if the lease had run out: the rival takes the build back and claims it
+                    await site_service.reclaim_abandoned_builds(session, now=utcnow() + timedelta(hours=1))
+                claimed = await site_service.claim_next_build(session)
+                await session.commit()
+            if claimed is not None:
+                taken.append(claimed.id)
+                return
+
+    try:
+        rivalling = asyncio.create_task(rival())
+        outcome = await worker.run_next_build(sessions, settings=settings)
+        rivalling.cancel()
+        await asyncio.gather(rivalling, return_exceptions=True)
+        return outcome, taken
+    finally:
+        await engine.dispose()
+
+
+def test_a_build_longer_than_its_lease_keeps_it_by_renewing(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    build_id = asyncio.run(_queued_build(database))
+    settings = settings_for(database, tmp_path, build_lease_seconds=1.5)
+    monkeypatch.setattr(pool, "render_and_build", build_faults.slow)
+    try:
+        outcome, taken = asyncio.run(_claims_while_building(database, settings, take_over=False))
+    finally:
+        pool.close_build_pool()
+    build = asyncio.run(_build(database, build_id))
+    assert outcome.state is BuildState.PUBLISHED and taken == []
+    assert build.state is BuildState.PUBLISHED and build.attempts == 1
+
+
+def test_an_attempt_that_lost_its_lease_publishes_and_records_nothing(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    build_id = asyncio.run(_queued_build(database))
+    settings = settings_for(database, tmp_path)
+    monkeypatch.setattr(pool, "render_and_build", build_faults.slow)
+    try:
+        outcome, taken = asyncio.run(_claims_while_building(database, settings, take_over=True))
+    finally:
+        pool.close_build_pool()
+    build = asyncio.run(_build(database, build_id))
+    assert outcome.taken_back and taken == [build_id]
+    assert build.state is BuildState.RUNNING and build.attempts == 2  # the rival's attempt, untouched
+    assert not (tmp_path / "sites").exists() or not any((tmp_path / "sites").iterdir())
