@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from api.changes.tracking import install_change_tracking
 from api.feedback.survey_pages import survey_router
 from api.http import GraphQLEndpoint, graphql_context, request_id_of
 from api.kit.database import create_engine, create_session_factory
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, *, background: Sequence[Backgro
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.resolved_database_url)
         app.state.engine = engine
+        install_change_tracking()
         app.state.session_factory = create_session_factory(engine)
         # Startup built the schema, mappers and caches that live as long as the process; moving them out of
         # the collector's sight keeps each request's garbage collections short.

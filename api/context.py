@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from api.auth.backstop import bind_principal
 from api.auth.loaders import ApiTokenLoaders
 from api.auth.principal import Principal
 from api.clients.loaders import ClientLoaders
@@ -32,7 +31,6 @@ class Context(BaseContext):
         self.settings = settings
         self.request_id = request_id
         session.info["request_id"] = request_id
-        bind_principal(session, principal)
         self._page_loaders: dict[Hashable, DataLoader[Any, Page[Any]]] = {}
         self.connection_params: dict[str, Any] = {}
 

@@ -12,6 +12,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.relay.types import GlobalIDValueError, InvalidGlobalIDError
 from strawberry.types.execution import StreamExecutionResult
 
+from api.auth.backstop import acting_as
 from api.context import SocketContext
 from api.kit.database import reading
 from api.kit.errors import DomainError, InvalidInput
@@ -36,9 +37,11 @@ class UnitOfWork(SchemaExtension):
         if isinstance(execution.context, SocketContext):
             async with execution.context.session_factory() as session:
                 execution.context = execution.context.operation_context(session)
-                yield
+                with acting_as(session, execution.context.principal):
+                    yield
             return
-        yield
+        with acting_as(execution.context.session, execution.context.principal):
+            yield
         await _finish(execution.context.session, execution.result)
 
     def on_execute(self) -> Iterator[None]:

@@ -2,6 +2,7 @@
 
 from api.audit.models import AuditEvent
 from api.auth.models import ApiToken, Membership, Role, User
+from api.changes.models import ClientDataVersion, OutboxEvent, Reaction
 from api.feedback.models import ActionItem, Feedback, MysteryShop, SurveyInvitation
 from api.kit.database import Base
 from api.organizations.models import Organization, OrganizationKind
@@ -15,13 +16,16 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "Base",
+    "ClientDataVersion",
     "Feedback",
     "Membership",
     "Milestone",
     "MysteryShop",
     "Organization",
     "OrganizationKind",
+    "OutboxEvent",
     "Project",
+    "Reaction",
     "Risk",
     "Role",
     "Site",

@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     build_queue: Literal["embedded", "procrastinate"] = "embedded"
     worker_stalled_seconds: float = Field(default=30, ge=1)
     build_lease_seconds: float = Field(default=60, ge=1, le=3600)
+    build_quiet_seconds: float = Field(default=30, ge=0, le=3600)
 
     cx_minimum_sample: int = Field(default=5, ge=1)
     survey_frequency_cap_days: int = Field(default=14, ge=0)
@@ -109,6 +110,11 @@ class Settings(BaseSettings):
     def build_lease(self) -> timedelta:
         """How long a running build stays its worker's without a renewal (renewed every third of it)."""
         return timedelta(seconds=self.build_lease_seconds)
+
+    @property
+    def build_quiet(self) -> timedelta:
+        """How long a client's data must rest before the rebuild its changes queued runs (one build per burst)."""
+        return timedelta(seconds=self.build_quiet_seconds)
 
     @property
     def resolved_build_processes(self) -> int:

@@ -20,6 +20,7 @@ from api.auth import service as auth_service
 from api.database import upgrade_database
 from api.demo.seed import SeedResult
 from api.demo.seed import seed_demo as load_demo_data
+from api.flows.runner import run_reactions_forever
 from api.schema import schema
 from api.settings import Settings, SettingsError
 from api.sites import service as site_service
@@ -140,9 +141,13 @@ def server_options(settings: Settings, *, host: str | None = None, port: int | N
 
 
 def api_app(settings: Settings) -> FastAPI:
-    """The API application; with the embedded build queue it also schedules and carries out site builds in-process."""
-    background = [] if settings.build_queue != "embedded" else [functools.partial(_build_worker, settings=settings),
-                                                                run_scheduler]
+    """The API application; with the embedded build queue it also reacts to events, schedules and carries out site
+    builds in-process (with procrastinate, `rapport worker` processes do)."""
+    background = [] if settings.build_queue != "embedded" else [
+        functools.partial(run_reactions_forever, settings=settings),
+        functools.partial(_build_worker, settings=settings),
+        run_scheduler,
+    ]
     return create_app(settings, background=background)
 
 

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.changes.tracking import install_change_tracking
 from api.kit.database import create_engine, create_session_factory
 from api.settings import Settings
 
@@ -14,6 +15,7 @@ from api.settings import Settings
 @asynccontextmanager
 async def database(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """A session factory on the configured database, disposed of afterwards."""
+    install_change_tracking()
     engine = create_engine(settings.resolved_database_url)
     try:
         yield create_session_factory(engine)

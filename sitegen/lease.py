@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from api.sites import service as site_service
+from api.sites import build_queue
 
 logger = logging.getLogger("rapport.sitegen")
 RELEASE_SECONDS = 5.0
@@ -42,7 +42,7 @@ class Lease:
         """Extend the lease now; LeaseLost when the build is no longer this attempt's."""
         self.check()
         async with AsyncSession(self.engine) as session:
-            held = await site_service.renew_lease(session, build_id=self.build_id, owner=self.owner,
+            held = await build_queue.renew_lease(session, build_id=self.build_id, owner=self.owner,
                                                   lease=self.length)
             await session.commit()
         if not held:
@@ -64,9 +64,9 @@ class Lease:
         """Queue the build again if this attempt still holds it; a failure leaves it to the lease running out."""
         try:
             async with asyncio.timeout(RELEASE_SECONDS), AsyncSession(self.engine) as session:
-                build = await site_service.lock_running_build(session, build_id=self.build_id, owner=self.owner)
+                build = await build_queue.lock_running_build(session, build_id=self.build_id, owner=self.owner)
                 if build is not None:
-                    site_service.requeue_interrupted(build)
+                    build_queue.requeue_interrupted(build)
                 await session.commit()
         except Exception:  # noqa: BLE001 - the lease runs out all the same
             logger.warning("could not hand site build %s back; it is taken back when its lease runs out",

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import portal_theme
 from api.feedback.models import Touchpoint
 from api.feedback.site_links import site_survey_links
+from api.changes.service import data_version
 from api.settings import Settings
+from api.sites import build_queue
 from api.sites import service as site_service
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
 from sitegen.lease import Lease, LeaseLost, held
@@ -88,7 +91,7 @@ async def build_sites(
         nonlocal reported
         async with slots, session_factory() as session:
             async with turn:
-                build = await site_service.start_build(session, client_id=client_id, trigger=trigger, target=target,
+                build = await build_queue.start_build(session, client_id=client_id, trigger=trigger, target=target,
                                                        lease=settings.build_lease)
                 await session.commit()
             outcomes[index] = await _carry_out(session, build, settings=settings, publisher=publisher, force=force,
@@ -127,6 +130,7 @@ class _Snapshot:
     options: SiteOptions
     data: dict[str, Any]
     digest: str
+    key: str
 
 
 async def _carry_out(session: AsyncSession, build: SiteBuild, *, settings: Settings, publisher: Publisher | None,
@@ -180,10 +184,10 @@ async def _carry_out_leased(session: AsyncSession, build: SiteBuild, *, settings
             return await _record_failure(session, build, entry, exc, lease=lease)
     async with turn:
         await _hold(session, lease)
-        site_service.finish_build(build, state=BuildState.PUBLISHED, input_hash=snapshot.digest,
+        build_queue.finish_build(build, state=BuildState.PUBLISHED, input_hash=snapshot.digest,
                                   files_uploaded=result.uploaded, files_deleted=result.deleted,
                                   files_unchanged=result.unchanged, bytes_uploaded=result.bytes_uploaded)
-        site_service.mark_published(site, input_hash=snapshot.digest)
+        build_queue.mark_published(site, input_hash=snapshot.digest, build_key=snapshot.key)
         await session.commit()
     return BuildOutcome(slug=slug, state=BuildState.PUBLISHED, site_path=entry.site_path, files=result.uploaded,
                         bytes=result.bytes_uploaded)
@@ -191,26 +195,46 @@ async def _carry_out_leased(session: AsyncSession, build: SiteBuild, *, settings
 
 async def _take_snapshot(session: AsyncSession, build: SiteBuild, entry: site_service.ClientSite, *,
                          settings: Settings, force: bool, lease: Lease) -> _Snapshot | None:
-    """The client's data and options; None, with the build recorded UNCHANGED, when that is what is live."""
-    # Before the snapshot binds the client's scope to the session: survey invitations are PMO-only rows.
+    """The client's data and options; None, with the build recorded UNCHANGED, when that is what is live.
+
+    When the build key is what is live, nothing the site shows can have changed, and no snapshot is taken.
+    """
     links = await site_survey_links(session, settings=settings, client_id=build.client_id)
     options = site_options(entry, links)
+    key = build_key(entry, options, target=build.target,
+                    version=await data_version(session, client_id=build.client_id))
+    site = entry.site
+    current = site.published_key == site.site_key
+    if not force and current and site.published_build_key == key:
+        await _hold(session, lease)
+        build_queue.finish_build(build, state=BuildState.UNCHANGED, input_hash=site.published_input_hash)
+        await session.commit()
+        return None
     data = await fetch_snapshot(session, settings=settings, client_id=build.client_id, slug=entry.client.slug)
     digest = input_hash(data, extra=f"{generator_fingerprint()}|{options}|{build.target}")
-    if not force and entry.site.published_input_hash == digest and entry.site.published_key == entry.site.site_key:
+    if not force and current and site.published_input_hash == digest:
         await _hold(session, lease)
-        site_service.finish_build(build, state=BuildState.UNCHANGED, input_hash=digest)
+        build_queue.finish_build(build, state=BuildState.UNCHANGED, input_hash=digest)
+        site.published_build_key = key
         await session.commit()
         return None
     # Nothing after this reads the database: end the transaction (on SQLite, the write lock) before the file work.
     await session.commit()
-    return _Snapshot(options=options, data=data, digest=digest)
+    return _Snapshot(options=options, data=data, digest=digest, key=key)
+
+
+def build_key(entry: site_service.ClientSite, options: SiteOptions, *, target: str, version: int) -> str:
+    """What a site's content depends on: the client's data version, its settings and survey links, the generator
+    and theme, where it goes, and the date in the site's time zone (overdue milestones, the CX window)."""
+    today = datetime.now(ZoneInfo(entry.site.time_zone)).date().isoformat()
+    parts = (str(version), entry.site.site_key, repr(options), generator_fingerprint(), target, today)
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
 async def _hold(session: AsyncSession, lease: Lease) -> None:
     """Lock the build's row if this attempt still holds it; LeaseLost (and nothing written) when it does not."""
     lease.check()
-    if await site_service.lock_running_build(session, build_id=lease.build_id, owner=lease.owner) is None:
+    if await build_queue.lock_running_build(session, build_id=lease.build_id, owner=lease.owner) is None:
         await session.rollback()
         lease.lost = True
         lease.check()
@@ -222,7 +246,7 @@ async def _record_failure(session: AsyncSession, build: SiteBuild, entry: site_s
     logger.error("site build for %s failed", slug, exc_info=exc)
     await session.rollback()
     await _hold(session, lease)
-    site_service.finish_build(build, state=BuildState.FAILED, error=f"{type(exc).__name__}: {exc}")
+    build_queue.finish_build(build, state=BuildState.FAILED, error=f"{type(exc).__name__}: {exc}")
     await session.commit()
     return BuildOutcome(slug=slug, state=BuildState.FAILED, site_path=site_path, error=str(exc))
 

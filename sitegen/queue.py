@@ -1,11 +1,13 @@
-"""Scale-out build workers: queued SiteBuild rows carried out as procrastinate jobs on PostgreSQL.
+"""Scale-out workers: queued SiteBuild rows, and reactions to committed events, carried out as procrastinate jobs.
 
 The SiteBuild rows stay the record people see; a job only says "carry out build N". Every worker process feeds
 the queue: it defers a job for each queued row that has none waiting (the job's `lock` and `queueing_lock` name
 the client, so each client has at most one build waiting and one running, across every worker and machine), and
 it puts back the builds whose worker procrastinate saw stop (its heartbeat went silent). A job does nothing
 unless its row is still queued and due, so a job deferred twice, or one that outlived its row, costs nothing,
-and a row whose job was never deferred is picked up at the next feed.
+and a row whose job was never deferred is picked up at the next feed. Reactions go the same way: the feed
+dispatches new outbox events and defers a job per due reaction (its queueing lock names the reaction), and the
+reaction's row says whether there is still anything to do.
 """
 
 from __future__ import annotations
@@ -24,17 +26,20 @@ from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
 from procrastinate.jobs import Job, Status
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.flows.runner import dispatch_and_list_due, run_reaction
 from api.kit.columns import utcnow
+from api.kit.tasks import stopping
 from api.settings import Settings
-from api.sites import service as site_service
+from api.sites import build_queue
 from api.sites.models import SiteBuild
 from sitegen.pipeline import BuildOutcome
 from sitegen.queue_schema import prepare_queue_schema, queue_conninfo
-from sitegen.worker import carry_out_build, stopping
+from sitegen.worker import carry_out_build
 
 logger = logging.getLogger("rapport.sitegen")
 
 BUILD_TASK = "rapport.build_site"
+REACTION_TASK = "rapport.run_reaction"
 SCHEDULE_TASK = "rapport.queue_scheduled_builds"
 SCHEDULE_CRON = "* * * * *"  # site schedules are cron expressions: a minute is their finest step
 FEED_SECONDS = 1.0
@@ -64,6 +69,7 @@ def queue_app(settings: Settings, *, concurrency: int = 1) -> App:
                                  min_size=1, max_size=concurrency + 4)
     app = App(connector=connector)
     app.task(name=BUILD_TASK, pass_context=True)(build_site)
+    app.task(name=REACTION_TASK, pass_context=True)(react)
     schedule = app.task(name=SCHEDULE_TASK, pass_context=True, queueing_lock=SCHEDULE_TASK)(queue_due_builds)
     # procrastinate defers a periodic job once per tick across every worker: the schedule runs once, not per worker.
     app.periodic(cron=SCHEDULE_CRON, periodic_id="site-schedules")(schedule)
@@ -74,7 +80,7 @@ async def build_site(context: JobContext, build_id: int) -> str:
     """Carry out one queued build; nothing when it is no longer queued or not yet due."""
     runtime: QueueRuntime = context.additional_context[RUNTIME]
     async with runtime.session_factory() as session:
-        build = await site_service.claim_build(session, build_id=build_id, lease=runtime.settings.build_lease)
+        build = await build_queue.claim_build(session, build_id=build_id, lease=runtime.settings.build_lease)
         if build is None:
             await session.rollback()
             return "not waiting"
@@ -94,11 +100,31 @@ async def build_site(context: JobContext, build_id: int) -> str:
     return outcome.state.value
 
 
+async def react(context: JobContext, reaction_id: int) -> str:
+    """Carry out one reaction to a committed event; nothing when it is done already or not yet due."""
+    runtime: QueueRuntime = context.additional_context[RUNTIME]
+    state = await run_reaction(runtime.session_factory, settings=runtime.settings, reaction_id=reaction_id)
+    return state.value if state is not None else "not waiting"
+
+
+async def defer_due_reactions(app: App, runtime: QueueRuntime) -> int:
+    """Dispatch new outbox events, then defer a job for each due reaction that has none; returns how many."""
+    deferred = 0
+    for reaction_id in await dispatch_and_list_due(runtime.session_factory):
+        try:
+            await app.configure_task(REACTION_TASK, queueing_lock=f"reaction:{reaction_id}").defer_async(
+                reaction_id=reaction_id)
+        except AlreadyEnqueued:
+            continue  # waiting already, deferred by an earlier feed or another worker's
+        deferred += 1
+    return deferred
+
+
 async def queue_due_builds(context: JobContext, timestamp: int) -> int:
     """Queue the builds whose site schedule has come due."""
     runtime: QueueRuntime = context.additional_context[RUNTIME]
     async with runtime.session_factory() as session:
-        queued = await site_service.queue_scheduled_builds(session, now=utcnow())
+        queued = await build_queue.queue_scheduled_builds(session, now=utcnow())
         await session.commit()
     return len(queued)
 
@@ -108,9 +134,9 @@ async def _put_back(runtime: QueueRuntime, *, build_id: int, owner: str | None) 
     while True:
         try:
             async with runtime.session_factory() as session:
-                build = await site_service.lock_running_build(session, build_id=build_id, owner=owner)
+                build = await build_queue.lock_running_build(session, build_id=build_id, owner=owner)
                 if build is not None:
-                    site_service.requeue_interrupted(build)
+                    build_queue.requeue_interrupted(build)
                 await session.commit()
             return
         except Exception:  # keep trying: giving up would leave the build RUNNING with no job
@@ -119,15 +145,17 @@ async def _put_back(runtime: QueueRuntime, *, build_id: int, owner: str | None) 
 
 
 async def feed_queue(app: App, runtime: QueueRuntime) -> None:
-    """Put back the builds of stopped workers, then defer a job for every queued build that has none.
+    """Put back the builds of stopped workers, then defer a job for every due reaction and queued build that has
+    none.
 
     Stopped workers are those procrastinate saw go silent, and any process (a CLI batch, too) whose build lease
     ran out.
     """
     await recover_stalled_builds(app, runtime)
     async with runtime.session_factory() as session:
-        await site_service.reclaim_abandoned_builds(session, now=utcnow())
+        await build_queue.reclaim_abandoned_builds(session, now=utcnow())
         await session.commit()
+    await defer_due_reactions(app, runtime)
     await defer_queued_builds(app, runtime)
 
 
@@ -140,9 +168,9 @@ async def recover_stalled_builds(app: App, runtime: QueueRuntime) -> int:
         async with runtime.session_factory() as session:
             # The build row stays locked while the job is checked: a job claiming the row waits for this
             # decision, and so does another worker's feed, which then finds the row queued already.
-            build = await site_service.lock_running_build(session, build_id=job.task_kwargs["build_id"])
+            build = await build_queue.lock_running_build(session, build_id=job.task_kwargs["build_id"])
             if build is not None and await _still_running(app, job):
-                site_service.requeue_interrupted(build)
+                build_queue.requeue_interrupted(build)
                 logger.warning("site build %s was running on a worker that stopped; it goes back in the queue",
                                build.id)
                 recovered += 1
@@ -163,7 +191,7 @@ async def _still_running(app: App, job: Job) -> bool:
 async def defer_queued_builds(app: App, runtime: QueueRuntime) -> int:
     """Defer a job for each queued build whose client has no job waiting; returns how many were deferred."""
     async with runtime.session_factory() as session:
-        queued = await site_service.queued_builds(session)
+        queued = await build_queue.queued_builds(session)
     waiting = {job.queueing_lock: job for job in await app.job_manager.list_jobs_async(
         task=BUILD_TASK, status=Status.TODO.value)}
     now, deferred = utcnow(), 0

@@ -8,29 +8,19 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.kit.columns import utcnow
+from api.kit.tasks import stopping
 from api.settings import Settings
-from api.sites import service as site_service
+from api.sites import build_queue
 from api.sites.models import BuildState, SiteBuild
 from sitegen.pipeline import BuildOutcome, publish_build
 
 logger = logging.getLogger("rapport.sitegen")
 
 
-def stopping() -> bool:
-    """Whether this task was told to stop: an error raised while it cleans up after that must not hide the stop.
-
-    (Closing a database session whose connection the cancellation broke, or removing a folder a build process
-    still writes to, raises an ordinary error in place of the CancelledError; a loop that outlives errors would
-    then run on, and a server waiting for it would never stop.)
-    """
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0
-
-
 async def run_next_build(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings) -> BuildOutcome | None:
     """Claim the oldest queued build and carry it out; None when nothing is queued."""
     async with session_factory() as session:
-        build = await site_service.claim_next_build(session, lease=settings.build_lease)
+        build = await build_queue.claim_next_build(session, lease=settings.build_lease)
         if build is None:
             await session.rollback()
             return None
@@ -42,7 +32,7 @@ async def carry_out_build(session: AsyncSession, build: SiteBuild, *, settings: 
     build.target = settings.resolved_publish_target
     await session.commit()
     outcome = await publish_build(session, build, settings=settings)
-    if outcome.state is BuildState.FAILED and not outcome.taken_back and site_service.retry_later(build, now=utcnow()):
+    if outcome.state is BuildState.FAILED and not outcome.taken_back and build_queue.retry_later(build, now=utcnow()):
         await session.commit()
     return outcome
 
@@ -70,7 +60,7 @@ async def run_scheduler(session_factory: async_sessionmaker[AsyncSession], *, po
     while True:
         try:
             async with session_factory() as session:
-                await site_service.queue_scheduled_builds(session, now=utcnow())
+                await build_queue.queue_scheduled_builds(session, now=utcnow())
                 await session.commit()
         except Exception:  # noqa: BLE001 - a failed pass is logged and retried at the next poll
             if stopping():

@@ -7,6 +7,9 @@ update) says so explicitly with the execution option `tenant_backstop=False`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
@@ -14,6 +17,7 @@ from api.auth.principal import Principal
 from api.auth.scoping import TENANT_ENTITIES, visible
 
 PRINCIPAL_KEY = "principal"
+_NONE = object()
 
 
 def _scope_select(state: ORMExecuteState) -> None:
@@ -35,7 +39,18 @@ def install_tenant_backstop() -> None:
         event.listen(Session, "do_orm_execute", _scope_select)
 
 
-def bind_principal(session: object, principal: Principal) -> None:
-    """Mark a session (sync or async) as acting for `principal`, so the backstop scopes its reads."""
+@contextmanager
+def acting_as(session: object, principal: Principal) -> Iterator[None]:
+    """Inside the block, the session (sync or async) acts for `principal`, so the backstop scopes its reads;
+    afterwards it acts for whoever it acted for before."""
     install_tenant_backstop()
-    session.info[PRINCIPAL_KEY] = principal  # type: ignore[attr-defined]
+    info = session.info  # type: ignore[attr-defined]
+    previous = info.get(PRINCIPAL_KEY, _NONE)
+    info[PRINCIPAL_KEY] = principal
+    try:
+        yield
+    finally:
+        if previous is _NONE:
+            info.pop(PRINCIPAL_KEY, None)
+        else:
+            info[PRINCIPAL_KEY] = previous

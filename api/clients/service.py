@@ -14,10 +14,11 @@ from api.audit import service as audit_service
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
+from api.changes.events import record_event
+from api.clients.events import ClientChanged
 from api.kit.errors import Conflict, NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate
 from api.organizations.models import ClientSector, Organization, OrganizationKind
-from api.sites import service as site_service
 from api.sites.models import Site
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,61}[a-z0-9]")
@@ -79,7 +80,8 @@ async def create_client(session: AsyncSession, *, principal: Principal, slug: st
     session.add(Site(client_id=client.id, site_key=secrets.token_hex(16), brand_name=None))
     await audit_service.record(session, principal=principal, action="client.create", object_type="Client",
                                object_id=client.id, organization_id=client.id, details={"slug": slug})
-    await site_service.client_data_changed(session, client_id=client.id, reason="client created")  # its first site
+    record_event(session, ClientChanged(client_id=client.id, actor_user_id=principal.user_id, created=True,
+                                        fields=["name", "sector", "slug"]))
     return client
 
 
@@ -101,6 +103,6 @@ async def update_client(session: AsyncSession, *, principal: Principal, client_i
     await session.flush()
     await audit_service.record(session, principal=principal, action="client.update", object_type="Client",
                                object_id=client.id, organization_id=client.id, details=changed)
-    if "name" in changed:
-        await site_service.client_data_changed(session, client_id=client.id, reason="client renamed")
+    record_event(session, ClientChanged(client_id=client.id, actor_user_id=principal.user_id, created=False,
+                                        fields=sorted(changed)))
     return client

@@ -13,12 +13,13 @@ from api.audit import service as audit_service
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
+from api.changes.events import record_event
+from api.feedback.events import ActionItemChanged
 from api.feedback.models import ActionItem, ActionItemStatus, Feedback
 from api.feedback.references import pmo_person, subject_of
 from api.kit.columns import utcnow
 from api.kit.errors import InvalidInput, NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate
-from api.sites import service as site_service
 
 ACTION_ITEM_ORDER = [ActionItem.created_at, ActionItem.id]
 TITLE_MAX_LENGTH = 200
@@ -139,8 +140,7 @@ async def create_action_item(session: AsyncSession, *, principal: Principal, dra
                                object_id=item.id, organization_id=item.client_id,
                                details={"status": item.status.value, "client_visible": item.client_visible,
                                         "feedback_id": item.feedback_id})
-    if item.client_visible:
-        await site_service.client_data_changed(session, client_id=item.client_id, reason="action item added")
+    _record_item_event(session, item, principal=principal, created=True, fields=["status", "title"])
     return item
 
 
@@ -159,7 +159,6 @@ async def update_action_item(session: AsyncSession, *, principal: Principal, act
         status=changes.status or item.status,
         we_did=item.we_did if changes.we_did is None else changes.we_did,
     )
-    was_shown = item.client_visible
     changed: dict[str, object] = {}
     if changes.owner_email is not None:
         owner = await pmo_person(session, email=changes.owner_email, field="ownerEmail")
@@ -177,9 +176,15 @@ async def update_action_item(session: AsyncSession, *, principal: Principal, act
     await session.flush()
     await audit_service.record(session, principal=principal, action="action_item.update", object_type="ActionItem",
                                object_id=item.id, organization_id=item.client_id, details=changed)
-    if was_shown or item.client_visible:  # hiding an item takes it off the site too
-        await site_service.client_data_changed(session, client_id=item.client_id, reason="action item updated")
+    _record_item_event(session, item, principal=principal, created=False, fields=sorted(changed))
     return item
+
+
+def _record_item_event(session: AsyncSession, item: ActionItem, *, principal: Principal, created: bool,
+                       fields: list[str]) -> None:
+    record_event(session, ActionItemChanged(client_id=item.client_id, actor_user_id=principal.user_id,
+                                            action_item_id=item.id, created=created, status=item.status.value,
+                                            client_visible=item.client_visible, fields=fields))
 
 
 async def open_detractor_follow_up(session: AsyncSession, *, principal: Principal, feedback: Feedback,
@@ -203,4 +208,5 @@ async def open_detractor_follow_up(session: AsyncSession, *, principal: Principa
                                object_id=item.id, organization_id=item.client_id,
                                details={"status": item.status.value, "client_visible": False,
                                         "feedback_id": feedback.id, "detractor_follow_up": True})
+    _record_item_event(session, item, principal=principal, created=True, fields=["status", "title"])
     return item

@@ -1,7 +1,8 @@
 """Survey invitations the PMO's own events start: a report published, a deliverable accepted, a project closed.
 
 Each of the client's contacts and executives is invited, except those the frequency cap protects. The links are
-signed but not sent anywhere: there is no mail transport, and a link is shown only at its creation.
+signed but not sent anywhere: there is no mail transport, and a link is shown only at its creation. These run
+as reactions to committed events (api.flows), as the system on behalf of the person whose act started them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.models import Membership, Role, User
-from api.auth.principal import Principal
 from api.feedback.invitation_service import (
     IssuedInvitation,
     issue_invitation,
@@ -26,34 +26,34 @@ from api.settings import Settings
 INVITED_ROLES = (Role.CLIENT_CONTACT, Role.CLIENT_EXECUTIVE)
 
 
-async def invite_for_report(session: AsyncSession, *, principal: Principal, client_id: int, project_id: int,
+async def invite_for_report(session: AsyncSession, *, actor_user_id: int | None, client_id: int, project_id: int,
                             report_id: int, settings: Settings,
                             now: datetime | None = None) -> list[IssuedInvitation]:
     """Invite the client's people to rate a published status report."""
-    return await _invite_contacts(session, principal=principal, settings=settings, now=now,
+    return await _invite_contacts(session, actor_user_id=actor_user_id, settings=settings, now=now,
                                   client_id=client_id, project_id=project_id, touchpoint=Touchpoint.STATUS_REPORT,
                                   report_id=report_id)
 
 
-async def invite_for_acceptance(session: AsyncSession, *, principal: Principal, client_id: int, project_id: int,
+async def invite_for_acceptance(session: AsyncSession, *, actor_user_id: int | None, client_id: int, project_id: int,
                                 milestone_id: int, kind: MilestoneKind, settings: Settings,
                                 now: datetime | None = None) -> list[IssuedInvitation]:
     """Invite the client's people to rate an accepted deliverable; an accepted plain milestone invites nobody."""
     if kind is not MilestoneKind.DELIVERABLE:
         return []
-    return await _invite_contacts(session, principal=principal, settings=settings, now=now,
+    return await _invite_contacts(session, actor_user_id=actor_user_id, settings=settings, now=now,
                                   client_id=client_id, project_id=project_id,
                                   touchpoint=Touchpoint.DELIVERABLE_ACCEPTANCE, milestone_id=milestone_id)
 
 
-async def invite_for_closeout(session: AsyncSession, *, principal: Principal, client_id: int, project_id: int,
+async def invite_for_closeout(session: AsyncSession, *, actor_user_id: int | None, client_id: int, project_id: int,
                               settings: Settings, now: datetime | None = None) -> list[IssuedInvitation]:
     """Invite the client's people to rate a project that closed."""
-    return await _invite_contacts(session, principal=principal, settings=settings, now=now,
+    return await _invite_contacts(session, actor_user_id=actor_user_id, settings=settings, now=now,
                                   client_id=client_id, project_id=project_id, touchpoint=Touchpoint.CLOSEOUT)
 
 
-async def _invite_contacts(session: AsyncSession, *, principal: Principal, settings: Settings, now: datetime | None,
+async def _invite_contacts(session: AsyncSession, *, actor_user_id: int | None, settings: Settings, now: datetime | None,
                            client_id: int, project_id: int, touchpoint: Touchpoint, report_id: int | None = None,
                            milestone_id: int | None = None) -> list[IssuedInvitation]:
     now = (now or utcnow()).replace(microsecond=0)
@@ -70,7 +70,7 @@ async def _invite_contacts(session: AsyncSession, *, principal: Principal, setti
             client_id=client_id, project_id=project_id, contact_id=contact_id, touchpoint=touchpoint,
             trigger=InvitationTrigger.EVENT, report_id=report_id, milestone_id=milestone_id, max_uses=1,
             sent_at=now, expires_at=now + timedelta(days=settings.survey_link_ttl_days),
-            created_by_id=principal.user_id,
+            created_by_id=actor_user_id,
         )
-        issued.append(await issue_invitation(session, principal=principal, settings=settings, invitation=invitation))
+        issued.append(await issue_invitation(session, principal=None, settings=settings, invitation=invitation))
     return issued

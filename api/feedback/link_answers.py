@@ -10,14 +10,10 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.audit import service as audit_service
 from api.auth.models import Membership, Role, User
 from api.auth.principal import Grant, Principal
-from api.auth.scoping import scoped
 from api.auth.tokens import verify_token
-from api.feedback import action_item_service
 from api.feedback.invitation_service import SURVEY_TOKEN
-from api.feedback.metrics import is_detractor
 from api.feedback.models import (
     Feedback,
     FeedbackChannel,
@@ -25,10 +21,9 @@ from api.feedback.models import (
     SurveyInvitation,
     Touchpoint,
 )
-from api.feedback.service import SCALES, FeedbackSubmission, check_submission
+from api.feedback.service import SCALES, FeedbackSubmission, check_submission, record_feedback
 from api.kit.columns import utcnow
 from api.kit.errors import Conflict, NotFound, Unauthenticated, Validator
-from api.projects.models import Project
 from api.settings import Settings
 
 QUESTIONS_BY_TOUCHPOINT = {
@@ -146,19 +141,5 @@ async def answer_link(session: AsyncSession, *, settings: Settings, invitation: 
         respondent_id=invitation.contact_id, report_id=invitation.report_id, milestone_id=invitation.milestone_id,
         invitation_id=invitation.id, submitted_at=now,
     )
-    session.add(feedback)
-    await session.flush()
-    await audit_service.record(
-        session, principal=respondent, action="feedback.submit", object_type="Feedback", object_id=feedback.id,
-        organization_id=invitation.client_id,
-        details={"touchpoint": feedback.touchpoint.value, "channel": feedback.channel.value,
-                 "invitation_id": invitation.id, "csat": feedback.csat, "nps": feedback.nps, "ces": feedback.ces},
-    )
-    if is_detractor(csat=feedback.csat, nps=feedback.nps):
-        owner_id = None
-        if invitation.project_id is not None:
-            owner_id = await session.scalar(scoped(
-                select(Project.manager_id).where(Project.id == invitation.project_id), Project, respondent))
-        await action_item_service.open_detractor_follow_up(session, principal=respondent, feedback=feedback,
-                                                           owner_id=owner_id)
-    return feedback
+    return await record_feedback(session, principal=respondent, feedback=feedback,
+                                 details={"invitation_id": invitation.id})

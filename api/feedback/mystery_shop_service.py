@@ -13,6 +13,8 @@ from api.audit import service as audit_service
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
+from api.changes.events import record_event
+from api.feedback.events import MysteryShopRecorded
 from api.feedback.metrics import mystery_shop_percent
 from api.feedback.models import MysteryShop, Touchpoint
 from api.feedback.references import narrowed, pmo_person, subject_of
@@ -125,4 +127,6 @@ async def record_mystery_shop(session: AsyncSession, *, principal: Principal, re
         organization_id=shop.client_id,
         details={"touchpoint": shop.touchpoint.value, "score_percent": str(shop.score_percent)},
     )
+    record_event(session, MysteryShopRecorded(client_id=shop.client_id, actor_user_id=principal.user_id,
+                                              mystery_shop_id=shop.id))
     return shop

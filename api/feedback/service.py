@@ -11,12 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.audit import service as audit_service
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
+from api.changes.events import record_event
 from api.feedback import action_item_service
+from api.feedback.events import FeedbackReceived
 from api.feedback.metrics import CSAT_DETRACTORS, NPS_DETRACTORS, is_detractor
 from api.feedback.models import Feedback, FeedbackChannel, Touchpoint
 from api.feedback.references import client_person, narrowed, subject_of
 from api.kit.errors import Forbidden, NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate
+from api.projects.models import Project
 from api.settings import Settings
 
 FEEDBACK_ORDER = [Feedback.submitted_at, Feedback.id]
@@ -126,16 +129,28 @@ async def submit_feedback(session: AsyncSession, *, principal: Principal, settin
         report_id=subject.report_id,
         milestone_id=subject.milestone_id,
     )
+    return await record_feedback(session, principal=principal, feedback=feedback)
+
+
+async def record_feedback(session: AsyncSession, *, principal: Principal, feedback: Feedback,
+                          details: dict[str, object] | None = None) -> Feedback:
+    """Store checked feedback with its audit record and event; a detractor's opens the PMO's follow-up."""
     session.add(feedback)
     await session.flush()
     await audit_service.record(
         session, principal=principal, action="feedback.submit", object_type="Feedback", object_id=feedback.id,
-        organization_id=client_id,
-        details={"touchpoint": feedback.touchpoint.value, "channel": feedback.channel.value,
+        organization_id=feedback.client_id,
+        details={"touchpoint": feedback.touchpoint.value, "channel": feedback.channel.value, **(details or {}),
                  "csat": feedback.csat, "nps": feedback.nps, "ces": feedback.ces},
     )
+    record_event(session, FeedbackReceived(client_id=feedback.client_id, actor_user_id=principal.user_id,
+                                           feedback_id=feedback.id, project_id=feedback.project_id,
+                                           touchpoint=feedback.touchpoint.value, channel=feedback.channel.value))
     if is_detractor(csat=feedback.csat, nps=feedback.nps):
-        owner_id = subject.project.manager_id if subject.project else None
+        owner_id = None
+        if feedback.project_id is not None:  # checked against the caller's tenancy already
+            owner_id = await session.scalar(select(Project.manager_id).where(Project.id == feedback.project_id)
+                                            .execution_options(tenant_backstop=False))
         await action_item_service.open_detractor_follow_up(session, principal=principal, feedback=feedback,
                                                            owner_id=owner_id)
     return feedback

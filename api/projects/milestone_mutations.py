@@ -80,10 +80,8 @@ class MilestoneMutations:
 
         async def work():  # noqa: ANN202
             milestone_id = optional_node_id(input.id, "Milestone", field="id")
-            changed = await milestone_service.update_milestone(
-                context.session, settings=context.settings, principal=context.principal, milestone_id=milestone_id,
-                fields=_fields(input))
-            return changed.item
+            return await milestone_service.update_milestone(
+                context.session, principal=context.principal, milestone_id=milestone_id, fields=_fields(input))
 
         row, errors = await attempt(context.session, work)
         return MilestonePayload(milestone=Milestone.from_model(row) if row else None, user_errors=errors)

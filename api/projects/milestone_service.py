@@ -14,13 +14,18 @@ from sqlalchemy.orm import aliased
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
-from api.feedback import event_invitations
+from api.changes.events import record_event
 from api.kit.columns import utcnow
 from api.kit.errors import NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate_children
 from api.projects import service as project_service
 from api.projects.audit import apply_changes, record_change
-from api.projects.events import Changed, MilestoneAccepted
+from api.projects.events import (
+    MilestoneChanged,
+    MilestoneDecided,
+    MilestoneProgressReported,
+    MilestoneSubmitted,
+)
 from api.projects.models import (
     Assignment,
     Milestone,
@@ -30,11 +35,10 @@ from api.projects.models import (
 )
 from api.projects.permissions import DECISIONS, check_milestone_change
 from api.projects.rules import check_percent, check_text, parse_amount
-from api.settings import Settings
-from api.sites import service as site_service
 
 MILESTONE_ORDER = [Milestone.forecast_date, Milestone.id]
 DONE = frozenset({MilestoneStatus.SUBMITTED, MilestoneStatus.ACCEPTED})
+PROGRESS = frozenset({"percent_complete", "forecast_date", "status", "completed_date"})  # what progress reports move
 INPUT_NAMES = {"baseline_date": "baselineDate", "forecast_date": "forecastDate", "completed_date": "completedDate",
                "planned_value": "plannedValue", "percent_complete": "percentComplete"}
 
@@ -119,13 +123,15 @@ async def create_milestone(session: AsyncSession, *, principal: Principal, proje
     await session.flush()
     await record_change(session, principal=principal, action="milestone.create", row=milestone,
                         client_id=project.client_id, changed=values)
-    await site_service.client_data_changed(session, client_id=project.client_id, reason="milestone created")
+    record_event(session, MilestoneChanged(client_id=project.client_id, actor_user_id=principal.user_id,
+                                           milestone_id=milestone.id, project_id=project.id, created=True,
+                                           fields=sorted(values)))
     return milestone
 
 
 async def update_milestone(session: AsyncSession, *, principal: Principal, milestone_id: int,
-                           fields: MilestoneFields, settings: Settings) -> Changed[Milestone]:
-    """Change a milestone as the principal's role allows; acceptance raises MilestoneAccepted."""
+                           fields: MilestoneFields) -> Milestone:
+    """Change a milestone as the principal's role allows, recording what the change means as events."""
     milestone = (await milestones_by_ids(session, principal=principal, ids=[milestone_id]))[0]
     if milestone is None:
         raise NotFound("no such milestone", field="id")
@@ -133,21 +139,30 @@ async def update_milestone(session: AsyncSession, *, principal: Principal, miles
                                                 field="id")
     check_milestone_change(principal, milestone=milestone, client_id=project.client_id, given=fields.given(),
                            status=fields.status, assigned=await _assigned(session, principal, project_id=project.id))
-    was_accepted = milestone.status is MilestoneStatus.ACCEPTED
     values = _checked_values(Validator(), fields=fields, current=milestone, project=project, principal=principal)
     changed = apply_changes(milestone, values)
     await session.flush()
     await record_change(session, principal=principal, action="milestone.update", row=milestone,
                         client_id=project.client_id, changed=changed)
-    await site_service.client_data_changed(session, client_id=project.client_id, reason="milestone updated")
-    if was_accepted or milestone.status is not MilestoneStatus.ACCEPTED:
-        return Changed(milestone)
-    accepted = MilestoneAccepted(milestone_id=milestone.id, project_id=project.id, client_id=project.client_id,
-                                 kind=milestone.kind, accepted_by_user_id=principal.user_id)
-    await event_invitations.invite_for_acceptance(session, principal=principal, settings=settings,
-                                                  client_id=project.client_id,
-                                                  project_id=project.id, milestone_id=milestone.id, kind=milestone.kind)
-    return Changed(milestone, (accepted,))
+    _record_milestone_events(session, milestone, changed, principal=principal, client_id=project.client_id)
+    return milestone
+
+
+def _record_milestone_events(session: AsyncSession, milestone: Milestone, changed: dict[str, Any], *,
+                             principal: Principal, client_id: int) -> None:
+    """What the change means: progress reported, work submitted or decided, or the plan changed."""
+    who = {"client_id": client_id, "actor_user_id": principal.user_id, "milestone_id": milestone.id,
+           "project_id": milestone.project_id}
+    if changed.get("status") is MilestoneStatus.SUBMITTED:
+        record_event(session, MilestoneSubmitted(**who, milestone_kind=milestone.kind.value))
+    elif changed.get("status") in DECISIONS:
+        record_event(session, MilestoneDecided(**who, milestone_kind=milestone.kind.value,
+                                               decision=milestone.status.value))
+    elif changed.keys() & PROGRESS:
+        record_event(session, MilestoneProgressReported(
+            **who, percent_complete=milestone.percent_complete, status=milestone.status.value))
+    if changed.keys() - PROGRESS - {"accepted_at", "accepted_by_id"}:
+        record_event(session, MilestoneChanged(**who, created=False, fields=sorted(changed)))
 
 
 async def _assigned(session: AsyncSession, principal: Principal, *, project_id: int) -> bool:

@@ -102,10 +102,8 @@ class ProjectMutations(MilestoneMutations, RiskMutations):
 
         async def work():  # noqa: ANN202
             project_id = optional_node_id(input.id, "Project", field="id")
-            changed = await project_service.update_project(
-                context.session, settings=context.settings, principal=context.principal, project_id=project_id,
-                fields=_fields(input))
-            return changed.item
+            return await project_service.update_project(
+                context.session, principal=context.principal, project_id=project_id, fields=_fields(input))
 
         row, errors = await attempt(context.session, work)
         return ProjectPayload(project=Project.from_model(row) if row else None, user_errors=errors)

@@ -13,14 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
+from api.changes.events import record_event
 from api.kit.columns import utcnow
 from api.kit.errors import NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate_children
 from api.projects import service as project_service
 from api.projects.audit import apply_changes, record_change
+from api.projects.events import RiskChanged
 from api.projects.models import Risk, RiskKind, RiskStatus, Visibility
 from api.projects.rules import check_scale, check_text, risk_severity
-from api.sites import service as site_service
 
 RISK_ORDER = [Risk.raised_on, Risk.id]
 NEW_RISK_DEFAULTS: dict[str, Any] = {
@@ -89,8 +90,7 @@ async def create_risk(session: AsyncSession, *, principal: Principal, project_id
     await session.flush()
     await record_change(session, principal=principal, action="risk.create", row=risk, client_id=project.client_id,
                         changed=values)
-    if risk.visibility is Visibility.CLIENT:
-        await site_service.client_data_changed(session, client_id=project.client_id, reason="risk added")
+    _record_risk_event(session, risk, principal=principal, client_id=project.client_id, created=True, changed=values)
     return risk
 
 
@@ -104,14 +104,21 @@ async def update_risk(session: AsyncSession, *, principal: Principal, risk_id: i
     values = _checked_values(Validator(), fields=fields)
     values["severity"] = risk_severity(probability=values.get("probability", risk.probability),
                                        impact=values.get("impact", risk.impact))
-    was_shown = risk.visibility is Visibility.CLIENT
     changed = apply_changes(risk, values)
     await session.flush()
     await record_change(session, principal=principal, action="risk.update", row=risk, client_id=project.client_id,
                         changed=changed)
-    if was_shown or risk.visibility is Visibility.CLIENT:  # hiding a risk takes it off the site too
-        await site_service.client_data_changed(session, client_id=project.client_id, reason="risk updated")
+    if changed:
+        _record_risk_event(session, risk, principal=principal, client_id=project.client_id, created=False,
+                           changed=changed)
     return risk
+
+
+def _record_risk_event(session: AsyncSession, risk: Risk, *, principal: Principal, client_id: int, created: bool,
+                       changed: dict[str, Any]) -> None:
+    record_event(session, RiskChanged(client_id=client_id, actor_user_id=principal.user_id, risk_id=risk.id,
+                                      project_id=risk.project_id, created=created,
+                                      visibility=risk.visibility.value, fields=sorted(changed)))
 
 
 def _checked_values(validator: Validator, *, fields: RiskFields) -> dict[str, Any]:

@@ -15,12 +15,12 @@ from api.auth.models import Membership, User
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import PMO_ROLES, Principal
 from api.auth.scoping import scoped
-from api.feedback import event_invitations
+from api.changes.events import record_event
 from api.kit.errors import Conflict, NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate, paginate_children
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.audit import apply_changes, record_change
-from api.projects.events import Changed, ProjectClosed
+from api.projects.events import ProjectChanged, ProjectClosed
 from api.projects.models import Health, Project, ProjectPhase, ProjectStatus
 from api.projects.rules import (
     check_code,
@@ -29,8 +29,6 @@ from api.projects.rules import (
     check_text,
     parse_amount,
 )
-from api.settings import Settings
-from api.sites import service as site_service
 
 PROJECT_ORDER = [Project.code, Project.id]
 NEW_PROJECT_DEFAULTS: dict[str, Any] = {
@@ -151,13 +149,14 @@ async def create_project(session: AsyncSession, *, principal: Principal, client_
     await session.flush()
     await record_change(session, principal=principal, action="project.create", row=project, client_id=client.id,
                         changed=values)
-    await site_service.client_data_changed(session, client_id=client.id, reason="project created")
+    record_event(session, ProjectChanged(client_id=client.id, actor_user_id=principal.user_id, project_id=project.id,
+                                         created=True, fields=sorted(values)))
     return project
 
 
 async def update_project(session: AsyncSession, *, principal: Principal, project_id: int,
-                         fields: ProjectFields, settings: Settings) -> Changed[Project]:
-    """Change a project (PMO staff); closing it raises ProjectClosed."""
+                         fields: ProjectFields) -> Project:
+    """Change a project (PMO staff); closing it records ProjectClosed."""
     require_pmo_staff(principal)
     project = await get_project(session, principal=principal, project_id=project_id, field="id")
     values = await _checked_values(session, Validator(), fields=fields, current=project)
@@ -168,13 +167,13 @@ async def update_project(session: AsyncSession, *, principal: Principal, project
     await session.flush()
     await record_change(session, principal=principal, action="project.update", row=project,
                         client_id=project.client_id, changed=changed)
-    await site_service.client_data_changed(session, client_id=project.client_id, reason="project updated")
-    closed = not was_closed and project.status is ProjectStatus.CLOSED
-    if closed:
-        await event_invitations.invite_for_closeout(session, principal=principal, settings=settings,
-                                                    client_id=project.client_id,
-                                                    project_id=project.id)
-    return Changed(project, (ProjectClosed(project_id=project.id, client_id=project.client_id),) if closed else ())
+    if changed:
+        record_event(session, ProjectChanged(client_id=project.client_id, actor_user_id=principal.user_id,
+                                             project_id=project.id, created=False, fields=sorted(changed)))
+    if not was_closed and project.status is ProjectStatus.CLOSED:
+        record_event(session, ProjectClosed(client_id=project.client_id, actor_user_id=principal.user_id,
+                                            project_id=project.id))
+    return project
 
 
 async def _checked_values(session: AsyncSession, validator: Validator, *, fields: ProjectFields,

@@ -102,8 +102,7 @@ class ReportMutations:
 
         async def work() -> StatusReportRow:
             report_id = optional_node_id(input.id, "StatusReport", field="id")
-            published = await report_service.publish_status_report(
-                context.session, settings=context.settings, principal=context.principal, report_id=report_id)
-            return published.report
+            return await report_service.publish_status_report(context.session, principal=context.principal,
+                                                              report_id=report_id)
 
         return _payload(*await attempt(context.session, work))

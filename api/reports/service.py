@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +11,7 @@ from api.audit import service as audit_service
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
-from api.feedback import event_invitations
+from api.changes.events import record_event
 from api.kit.columns import utcnow
 from api.kit.errors import Conflict, InvalidInput, NotFound
 from api.kit.pagination import Page, PageRequest, paginate, paginate_children
@@ -25,9 +24,8 @@ from api.reports.drafting import (
     merged_fields,
     validate_fields,
 )
+from api.reports.events import ReportPublished
 from api.reports.models import ReportState, StatusReport
-from api.settings import Settings
-from api.sites import service as site_service
 
 # Newest period first; among reports of one period, the latest written (an amendment after what it amends).
 REPORT_ORDER = [StatusReport.period_end, StatusReport.id]
@@ -99,15 +97,6 @@ async def reports_by_ids(
     return [found.get(report_id) for report_id in ids]
 
 
-@dataclass(frozen=True)
-class ReportPublished:
-    """A report has just been published: what a microsite rebuild and the report's feedback survey need."""
-
-    report: StatusReport
-    project_id: int
-    client_id: int
-
-
 async def create_status_report(
     session: AsyncSession, *, principal: Principal, project_id: int, content: ReportFields, amends_id: int | None = None
 ) -> StatusReport:
@@ -148,8 +137,7 @@ async def update_status_report(
     return report
 
 
-async def publish_status_report(session: AsyncSession, *, principal: Principal, report_id: int,
-                                settings: Settings) -> ReportPublished:
+async def publish_status_report(session: AsyncSession, *, principal: Principal, report_id: int) -> StatusReport:
     """Publish a draft: freeze the project's health, progress and delivery metrics into it, for good."""
     report = await _draft(session, principal=principal, report_id=report_id, refusal="the report is already published")
     project = await _project(session, principal=principal, project_id=report.project_id)
@@ -164,11 +152,9 @@ async def publish_status_report(session: AsyncSession, *, principal: Principal, 
         details={"project_id": project.id, "amends_id": report.amends_id, "health": report.health_overall.value,
                  "percent_complete": report.percent_complete},
     )
-    await site_service.client_data_changed(session, client_id=project.client_id, reason="status report published")
-    await event_invitations.invite_for_report(session, principal=principal, settings=settings,
-                                              client_id=project.client_id,
-                                              project_id=project.id, report_id=report.id)
-    return ReportPublished(report=report, project_id=project.id, client_id=project.client_id)
+    record_event(session, ReportPublished(client_id=project.client_id, actor_user_id=principal.user_id,
+                                          report_id=report.id, project_id=project.id, amends_id=report.amends_id))
+    return report
 
 
 async def _project(session: AsyncSession, *, principal: Principal, project_id: int) -> Project:

@@ -46,6 +46,8 @@ class Site(Base):
     logo_url: Mapped[str | None] = mapped_column(String(500))
     published_key: Mapped[str | None] = mapped_column(String(64))
     published_input_hash: Mapped[str | None] = mapped_column(String(64))
+    # The build key of what is live (data version, settings, generator, local date): equal means nothing to do.
+    published_build_key: Mapped[str | None] = mapped_column(String(64))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     next_build_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,4 +1,5 @@
-"""Client sites and their build records."""
+"""Client sites and their build records, as the API's callers see and change them (the build state machine
+itself is api.sites.build_queue)."""
 
 from __future__ import annotations
 
@@ -6,30 +7,26 @@ import asyncio
 import secrets
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit_service
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
+from api.changes.events import record_event
 from api.feedback import site_links as site_link_service
-from api.kit.columns import utcnow
 from api.kit.errors import NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate
 from api.organizations.models import Organization, OrganizationKind
+from api.sites import build_queue
 from api.sites.branding import check_branding
+from api.sites.events import SiteKeyRotated, SiteSettingsChanged
 from api.sites.models import BuildState, BuildTrigger, Site, SiteBuild
-from api.sites.schedule import check_schedule, next_due
+from api.sites.schedule import check_schedule
 
 FINISHED = frozenset({BuildState.PUBLISHED, BuildState.UNCHANGED, BuildState.FAILED})
-MAX_ATTEMPTS = 3
-FIRST_RETRY_DELAY = timedelta(seconds=30)
-LEASE = timedelta(seconds=60)  # the default of RAPPORT_BUILD_LEASE_SECONDS
-
-
 @dataclass(frozen=True)
 class ClientSite:
     """A client with its microsite settings."""
@@ -70,57 +67,6 @@ async def client_site(session: AsyncSession, *, client_id: int) -> ClientSite:
     return ClientSite(client=row[0], site=row[1])
 
 
-async def start_build(session: AsyncSession, *, client_id: int, trigger: BuildTrigger, target: str, reason: str = "",
-                      lease: timedelta = LEASE) -> SiteBuild:
-    """Record a build as running now, leased to its caller for `lease`."""
-    now = utcnow()
-    build = SiteBuild(
-        client_id=client_id,
-        trigger=trigger,
-        state=BuildState.RUNNING,
-        target=target,
-        reason=reason,
-        attempts=1,
-        requested_at=now,
-        started_at=now,
-        lease_owner=new_lease_owner(),
-        lease_expires_at=now + lease,
-    )
-    session.add(build)
-    await session.flush()
-    return build
-
-
-def finish_build(
-    build: SiteBuild,
-    *,
-    state: BuildState,
-    input_hash: str | None = None,
-    files_uploaded: int = 0,
-    files_deleted: int = 0,
-    files_unchanged: int = 0,
-    bytes_uploaded: int = 0,
-    error: str | None = None,
-) -> None:
-    """Close a build record with its outcome."""
-    build.state = state
-    build.finished_at = utcnow()
-    build.lease_expires_at = None
-    build.input_hash = input_hash
-    build.files_uploaded = files_uploaded
-    build.files_deleted = files_deleted
-    build.files_unchanged = files_unchanged
-    build.bytes_uploaded = bytes_uploaded
-    build.error = error
-
-
-def mark_published(site: Site, *, input_hash: str) -> None:
-    """Remember what is live, so an identical next build publishes nothing."""
-    site.published_input_hash = input_hash
-    site.published_key = site.site_key
-    site.published_at = utcnow()
-
-
 async def request_build(session: AsyncSession, *, principal: Principal, client_id: int, reason: str = "",
                         trigger: BuildTrigger = BuildTrigger.MANUAL) -> SiteBuild:
     """Queue a build of a client's site; a request while one is queued joins that one."""
@@ -131,168 +77,11 @@ async def request_build(session: AsyncSession, *, principal: Principal, client_i
     site = await session.scalar(scoped(select(Site), Site, principal).where(Site.client_id == client_id))
     if site is None:
         raise NotFound("no such client", field="clientId")
-    queued = await queue_build(session, client_id=client_id, trigger=trigger, reason=reason.strip(),
+    queued = await build_queue.queue_build(session, client_id=client_id, trigger=trigger, reason=reason.strip(),
                                requested_by_id=principal.user_id)
     await audit_service.record(session, principal=principal, action="site.build_requested", object_type="SiteBuild",
                                object_id=queued.id, organization_id=client_id, details={"reason": reason.strip()})
     return queued
-
-
-async def queue_build(session: AsyncSession, *, client_id: int, trigger: BuildTrigger, reason: str = "",
-                      requested_by_id: int | None = None) -> SiteBuild:
-    """The client's queued build, created if none is waiting (so concurrent requests share one build)."""
-    queued = await session.scalar(
-        select(SiteBuild).where(SiteBuild.client_id == client_id, SiteBuild.state == BuildState.QUEUED)
-        .order_by(SiteBuild.id).limit(1).execution_options(tenant_backstop=False)
-    )
-    if queued is None:
-        queued = SiteBuild(client_id=client_id, trigger=trigger, state=BuildState.QUEUED, reason=reason,
-                           requested_by_id=requested_by_id, requested_at=utcnow())
-        session.add(queued)
-    else:
-        queued.retry_at = None  # a new request runs a build waiting to retry now
-    await session.flush()
-    return queued
-
-
-async def client_data_changed(session: AsyncSession, *, client_id: int, reason: str) -> SiteBuild | None:
-    """Queue an event rebuild of the client's site, when it has an enabled one, after a change its people see."""
-    enabled = await session.scalar(
-        select(Site.id).where(Site.client_id == client_id, Site.enabled.is_(True))
-        .execution_options(tenant_backstop=False)
-    )
-    if enabled is None:
-        return None
-    return await queue_build(session, client_id=client_id, trigger=BuildTrigger.EVENT, reason=reason)
-
-
-async def queue_scheduled_builds(session: AsyncSession, *, now: datetime) -> list[SiteBuild]:
-    """Queue a build for every enabled site whose scheduled time has come, and set its next time."""
-    sites = await session.scalars(
-        select(Site).where(Site.enabled.is_(True), or_(Site.next_build_at.is_(None), Site.next_build_at <= now))
-        .order_by(Site.id)
-    )
-    queued = []
-    for site in list(sites):
-        if site.next_build_at is not None:
-            queued.append(await queue_build(session, client_id=site.client_id, trigger=BuildTrigger.SCHEDULE,
-                                            reason="scheduled rebuild"))
-        site.next_build_at = next_due(site.schedule, site.time_zone, after=now)
-    await session.flush()
-    return queued
-
-
-async def claim_next_build(session: AsyncSession, *, lease: timedelta = LEASE) -> SiteBuild | None:
-    """Take the oldest queued build whose client has no build running; None when there is nothing to do.
-
-    Builds whose lease ran out are taken back first, so a killed build holds its client only until then.
-    """
-    now = utcnow()
-    await reclaim_abandoned_builds(session, now=now)
-    running = select(SiteBuild.client_id).where(SiteBuild.state == BuildState.RUNNING)
-    candidates = await session.scalars(
-        select(SiteBuild.id).where(SiteBuild.state == BuildState.QUEUED, SiteBuild.client_id.not_in(running),
-                                   or_(SiteBuild.retry_at.is_(None), SiteBuild.retry_at <= now))
-        .order_by(SiteBuild.requested_at, SiteBuild.id).limit(5)
-    )
-    for build_id in list(candidates):
-        claimed = await claim_build(session, build_id=build_id, lease=lease)
-        if claimed is not None:
-            return claimed
-    return None
-
-
-async def claim_build(session: AsyncSession, *, build_id: int, lease: timedelta = LEASE) -> SiteBuild | None:
-    """Take one queued build that is due (QUEUED to RUNNING in one statement, leased for `lease`); None when it is not."""
-    now = utcnow()
-    claimed = await session.execute(
-        update(SiteBuild).where(SiteBuild.id == build_id, SiteBuild.state == BuildState.QUEUED,
-                                or_(SiteBuild.retry_at.is_(None), SiteBuild.retry_at <= now))
-        .values(state=BuildState.RUNNING, started_at=now, attempts=SiteBuild.attempts + 1,
-                lease_owner=new_lease_owner(), lease_expires_at=now + lease)
-    )
-    if claimed.rowcount != 1:
-        return None
-    return await session.get(SiteBuild, build_id, populate_existing=True)
-
-
-async def queued_builds(session: AsyncSession) -> list[SiteBuild]:
-    """Every build waiting in the queue, oldest request first."""
-    rows = await session.scalars(
-        select(SiteBuild).where(SiteBuild.state == BuildState.QUEUED).order_by(SiteBuild.requested_at, SiteBuild.id)
-    )
-    return list(rows)
-
-
-def retry_later(build: SiteBuild, *, now: datetime) -> bool:
-    """Put a failed build back in the queue with a growing delay; False once its attempts are used up."""
-    if build.attempts >= MAX_ATTEMPTS:
-        return False
-    build.state = BuildState.QUEUED
-    build.retry_at = now + FIRST_RETRY_DELAY * 4 ** (build.attempts - 1)
-    build.started_at = build.finished_at = build.lease_owner = build.lease_expires_at = None
-    return True
-
-
-async def lock_running_build(session: AsyncSession, *, build_id: int, owner: str | None = None) -> SiteBuild | None:
-    """The build if it is running (under `owner`'s lease, when given), its row locked until the transaction ends."""
-    statement = select(SiteBuild).where(SiteBuild.id == build_id, SiteBuild.state == BuildState.RUNNING)
-    if owner is not None:
-        statement = statement.where(SiteBuild.lease_owner == owner)
-    return await session.scalar(statement.with_for_update().execution_options(populate_existing=True))
-
-
-def new_lease_owner() -> str:
-    """A name for one attempt at a build: only the attempt holding it may renew the lease or record the outcome."""
-    return secrets.token_hex(16)
-
-
-async def renew_lease(session: AsyncSession, *, build_id: int, owner: str, lease: timedelta) -> bool:
-    """Extend `owner`'s lease on a running build by `lease` from now; False when the build is no longer theirs."""
-    renewed = await session.execute(
-        update(SiteBuild).where(SiteBuild.id == build_id, SiteBuild.state == BuildState.RUNNING,
-                                SiteBuild.lease_owner == owner)
-        .values(lease_expires_at=utcnow() + lease)
-    )
-    return renewed.rowcount == 1
-
-
-async def reclaim_abandoned_builds(session: AsyncSession, *, now: datetime) -> int:
-    """Take back the running builds whose lease ran out (their process was killed or hangs); returns how many.
-
-    Each is queued again, unless its client has a build queued already, which then takes over; one whose
-    attempts are used up is marked failed.
-    """
-    abandoned = list(await session.scalars(
-        select(SiteBuild).where(SiteBuild.state == BuildState.RUNNING,
-                                or_(SiteBuild.lease_expires_at.is_(None), SiteBuild.lease_expires_at < now))
-        .with_for_update(skip_locked=True).execution_options(populate_existing=True)
-    ))
-    if not abandoned:
-        return 0
-    waiting = set(await session.scalars(
-        select(SiteBuild.client_id).where(SiteBuild.state == BuildState.QUEUED,
-                                          SiteBuild.client_id.in_({build.client_id for build in abandoned}))
-    ))
-    for build in abandoned:
-        if build.client_id in waiting:
-            finish_build(build, state=BuildState.FAILED,
-                         error="its worker stopped answering; the build queued after it takes its place")
-        else:
-            requeue_interrupted(build)
-            waiting.add(build.client_id)
-    await session.flush()
-    return len(abandoned)
-
-
-def requeue_interrupted(build: SiteBuild) -> None:
-    """Queue again a running build whose attempt was cut short; FAILED once its attempts are used up."""
-    if build.attempts >= MAX_ATTEMPTS:
-        finish_build(build, state=BuildState.FAILED,
-                     error=f"the attempt was cut short each of {build.attempts} times (its worker stopped)")
-        return
-    build.state = BuildState.QUEUED
-    build.started_at = build.lease_owner = build.lease_expires_at = None
 
 
 async def list_builds(session: AsyncSession, *, principal: Principal, page: PageRequest,
@@ -370,9 +159,6 @@ async def site_statuses(session: AsyncSession) -> list[SiteStatus]:
     return [SiteStatus(client=c, site=s, last_build=b, queued=w or 0) for c, s, b, w in rows]
 
 
-SHOWN_SETTINGS = frozenset({"enabled", "brand_name", "accent_color", "logo_url"})  # what a build shows, or whether
-
-
 @dataclass(frozen=True)
 class SiteChanges:
     """Site settings to change; None leaves a setting as it is."""
@@ -410,8 +196,8 @@ async def update_site(session: AsyncSession, *, principal: Principal, client_id:
     await session.flush()
     await audit_service.record(session, principal=principal, action="site.update", object_type="Site",
                                object_id=site.id, organization_id=client_id, details=changed)
-    if changed.keys() & SHOWN_SETTINGS:
-        await client_data_changed(session, client_id=client_id, reason="site settings changed")
+    record_event(session, SiteSettingsChanged(client_id=client_id, actor_user_id=principal.user_id, site_id=site.id,
+                                              fields=sorted(changed)))
     return site
 
 
@@ -426,9 +212,11 @@ async def rotate_key(session: AsyncSession, *, site: Site, principal: Principal 
     server's operator. The build issues the site's new survey links."""
     site.site_key = secrets.token_hex(16)
     closed = await site_link_service.revoke_site_survey_links(session, client_id=site.client_id)
-    build = await queue_build(session, client_id=site.client_id, trigger=BuildTrigger.MANUAL,
+    build = await build_queue.queue_build(session, client_id=site.client_id, trigger=BuildTrigger.MANUAL,
                               reason="site key rotated", requested_by_id=principal.user_id if principal else None)
     await audit_service.record(session, principal=principal, action="site.key_rotated", object_type="Site",
                                object_id=site.id, organization_id=site.client_id,
                                details={"survey_links_closed": closed})
+    record_event(session, SiteKeyRotated(client_id=site.client_id, site_id=site.id,
+                                         actor_user_id=principal.user_id if principal else None))
     return build

@@ -21,6 +21,7 @@ def cli_env(fresh_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyP
         "RAPPORT_DATA_DIR": str(tmp_path / "data"),
         "RAPPORT_PUBLISH_TARGET": (tmp_path / "sites").as_uri(),
         "RAPPORT_JWT_SECRET": TEST_SECRET,
+        "RAPPORT_BUILD_QUIET_SECONDS": "0",  # the rebuilds that changes queue run at once, as the tests expect
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)

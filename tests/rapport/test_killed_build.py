@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from api.kit.columns import utcnow
 from api.kit.database import create_engine, create_session_factory
-from api.sites import service as site_service
+from api.sites import build_queue
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
 from sitegen import pool, worker
 from tests.fixtures.auth import settings_for
@@ -72,7 +72,7 @@ def test_a_killed_cli_build_is_taken_back_once_its_lease_runs_out(cli_env: dict[
         sessions = create_session_factory(engine)
         try:
             async with sessions() as session:
-                await site_service.queue_build(session, client_id=client_id, trigger=BuildTrigger.MANUAL)
+                await build_queue.queue_build(session, client_id=client_id, trigger=BuildTrigger.MANUAL)
                 await session.commit()
             # While the lease holds, the killed build still has the client: no second build runs beside it.
             assert await worker.run_next_build(sessions, settings=settings) is None

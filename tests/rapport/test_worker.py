@@ -27,7 +27,7 @@ from api.database import upgrade_database
 from api.kit.columns import utcnow
 from api.kit.database import create_engine, create_session_factory
 from api.settings import Settings, get_settings
-from api.sites import service as site_service
+from api.sites import build_queue
 from api.sites.models import BuildState, BuildTrigger, Site, SiteBuild
 from rapport import commands
 from rapport.cli import app
@@ -111,6 +111,7 @@ def cluster(database_url: str, tmp_path: Path) -> Iterator[Cluster]:
         "RAPPORT_PUBLISH_TARGET": (tmp_path / "sites").as_uri(),
         "RAPPORT_JWT_SECRET": TEST_SECRET,
         "RAPPORT_WORKER_STALLED_SECONDS": str(STALLED_SECONDS),
+        "RAPPORT_BUILD_QUIET_SECONDS": "0",  # the rebuilds that changes queue run at once, as the tests expect
         "PYTHONUNBUFFERED": "1",
     })
     running = Cluster(env, tmp_path)
@@ -141,7 +142,11 @@ async def _clients(engine: AsyncEngine, *slugs: str) -> dict[str, int]:
 
 async def _queue(engine: AsyncEngine, client_id: int) -> int:
     async with create_session_factory(engine)() as session:
-        build = await site_service.queue_build(session, client_id=client_id, trigger=BuildTrigger.MANUAL)
+        # Forget the live build key, so that the build reads the client's data (and waits on a held lock) rather
+        # than finding nothing changed.
+        await session.execute(update(Site.__table__).where(Site.__table__.c.client_id == client_id)
+                              .values(published_build_key=None))
+        build = await build_queue.queue_build(session, client_id=client_id, trigger=BuildTrigger.MANUAL)
         await session.commit()
         return build.id
 

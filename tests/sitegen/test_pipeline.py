@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from api.database import upgrade_database
 from api.kit.database import create_engine, create_session_factory
@@ -47,9 +47,12 @@ async def _builds(url: str) -> list[SiteBuild]:
 
 
 async def _rename_project(url: str, code: str, name: str) -> None:
+    # Through a session, as Rapport writes: its flush moves the client's data version (api.changes.tracking).
     engine = create_engine(url)
-    async with engine.begin() as connection:
-        await connection.execute(update(Project).where(Project.code == code).values(name=name))
+    async with create_session_factory(engine)() as session:
+        project = await session.scalar(select(Project).where(Project.code == code))
+        project.name = name
+        await session.commit()
     await engine.dispose()
 
 

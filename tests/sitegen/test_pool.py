@@ -99,9 +99,11 @@ async def _run(url: str, folder: Path, **kwargs: object) -> list[pipeline.BuildO
 
 
 async def _rename_projects(url: str, suffix: str) -> None:
+    # Through a session, as Rapport writes: the change moves the clients' data versions (api.changes.tracking).
     engine = create_engine(url)
-    async with engine.begin() as connection:
-        await connection.execute(update(Project).values(name=Project.name + suffix))
+    async with create_session_factory(engine)() as session:
+        await session.execute(update(Project).values(name=Project.name + suffix))
+        await session.commit()
     await engine.dispose()
 
 

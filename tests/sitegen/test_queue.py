@@ -9,7 +9,7 @@ from procrastinate.jobs import Status
 
 from api.database import upgrade_database
 from api.kit.database import create_engine, create_session_factory
-from api.sites import service as site_service
+from api.sites import build_queue
 from api.sites.models import BuildTrigger
 from sitegen.queue import BUILD_TASK, QueueRuntime, defer_queued_builds, queue_app
 from sitegen.queue_schema import prepare_queue_schema
@@ -37,13 +37,13 @@ async def test_a_job_left_waiting_for_a_build_that_started_makes_way_for_the_cli
     try:
         async with sessions() as session:
             client = await make_client(session, slug="harbor")
-            first = await site_service.queue_build(session, client_id=client.id, trigger=BuildTrigger.MANUAL)
+            first = await build_queue.queue_build(session, client_id=client.id, trigger=BuildTrigger.MANUAL)
             await session.commit()
         async with queue_app(settings).open_async() as app:
             assert await defer_queued_builds(app, runtime) == 1
             async with sessions() as session:  # build A starts; the job naming it still waits
-                assert await site_service.claim_build(session, build_id=first.id) is not None
-                second = await site_service.queue_build(session, client_id=client.id, trigger=BuildTrigger.MANUAL)
+                assert await build_queue.claim_build(session, build_id=first.id) is not None
+                second = await build_queue.queue_build(session, client_id=client.id, trigger=BuildTrigger.MANUAL)
                 await session.commit()
 
             assert await defer_queued_builds(app, runtime) == 1

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from api.database import upgrade_database
 from api.kit.columns import utcnow
 from api.kit.database import create_engine, create_session_factory
-from api.sites import service as site_service
+from api.sites import build_queue
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
 from sitegen import pool, worker
 from tests.fixtures.auth import settings_for
@@ -28,7 +28,7 @@ async def _queued_build(url: str) -> int:
         client = await make_client(session, slug="harbor", name="Harbor Authority")
         for number in range(12):
             await make_project(session, client=client, name=f"Harbor works {number}")
-        build = await site_service.queue_build(session, client_id=client.id, trigger=BuildTrigger.MANUAL)
+        build = await build_queue.queue_build(session, client_id=client.id, trigger=BuildTrigger.MANUAL)
         await session.commit()
         build_id = build.id
     await engine.dispose()
@@ -106,22 +106,22 @@ def test_a_build_whose_lease_ran_out_is_taken_back_by_the_next_claim(database: s
         engine = create_engine(database)
         sessions = create_session_factory(engine)
         async with sessions() as session:
-            claimed = await site_service.claim_next_build(session, lease=timedelta(seconds=60))
+            claimed = await build_queue.claim_next_build(session, lease=timedelta(seconds=60))
             await session.commit()
             assert claimed is not None and claimed.state is BuildState.RUNNING
             owner = claimed.lease_owner
         async with sessions() as session:  # its worker is gone, but the lease still holds the client
-            assert await site_service.claim_next_build(session) is None
-            assert await site_service.reclaim_abandoned_builds(session, now=utcnow() + timedelta(seconds=59)) == 0
-            assert await site_service.reclaim_abandoned_builds(session, now=utcnow() + timedelta(seconds=61)) == 1
+            assert await build_queue.claim_next_build(session) is None
+            assert await build_queue.reclaim_abandoned_builds(session, now=utcnow() + timedelta(seconds=59)) == 0
+            assert await build_queue.reclaim_abandoned_builds(session, now=utcnow() + timedelta(seconds=61)) == 1
             await session.commit()
             states = list(await session.scalars(select(SiteBuild.state)))
             assert states == [BuildState.QUEUED]
         async with sessions() as session:
-            again = await site_service.claim_next_build(session)
+            again = await build_queue.claim_next_build(session)
             await session.commit()
             assert again is not None and again.id == build_id and again.lease_owner != owner
-            assert not await site_service.renew_lease(session, build_id=build_id, owner=owner, lease=timedelta(60))
+            assert not await build_queue.renew_lease(session, build_id=build_id, owner=owner, lease=timedelta(60))
         await engine.dispose()
 
     asyncio.run(crash_then_claim())
@@ -136,7 +136,7 @@ def test_a_failed_build_is_retried_with_growing_delays_then_marked_failed(
 
     monkeypatch.setattr(pool, "render_and_build", build_faults.disk_full)
     delays = []
-    for _attempt in range(site_service.MAX_ATTEMPTS):
+    for _attempt in range(build_queue.MAX_ATTEMPTS):
         before = utcnow()
         assert asyncio.run(_run_next(database, settings)).state is BuildState.FAILED
         build = asyncio.run(_build(database, build_id))
@@ -145,9 +145,9 @@ def test_a_failed_build_is_retried_with_growing_delays_then_marked_failed(
             assert asyncio.run(_run_next(database, settings)) is None  # not due yet
             asyncio.run(_make_due(database, build_id))
     build = asyncio.run(_build(database, build_id))
-    assert build.state is BuildState.FAILED and build.attempts == site_service.MAX_ATTEMPTS
+    assert build.state is BuildState.FAILED and build.attempts == build_queue.MAX_ATTEMPTS
     assert "disk full" in (build.error or "")
-    assert len(delays) == site_service.MAX_ATTEMPTS - 1 and delays[0] >= timedelta(seconds=29)
+    assert len(delays) == build_queue.MAX_ATTEMPTS - 1 and delays[0] >= timedelta(seconds=29)
     assert delays[1] >= delays[0] * 3
 
 
@@ -232,8 +232,8 @@ async def _claims_while_building(database: str, settings: object, *, take_over: 
             await asyncio.sleep(0.2)
             async with sessions() as session:
                 if take_over:  # as if the lease had run out: the rival takes the build back and claims it
-                    await site_service.reclaim_abandoned_builds(session, now=utcnow() + timedelta(hours=1))
-                claimed = await site_service.claim_next_build(session)
+                    await build_queue.reclaim_abandoned_builds(session, now=utcnow() + timedelta(hours=1))
+                claimed = await build_queue.claim_next_build(session)
                 await session.commit()
             if claimed is not None:
                 taken.append(claimed.id)

@@ -34,7 +34,7 @@ from tests.fixtures.factories import (
     make_project,
     make_user,
 )
-from tests.fixtures.graphql import count_rows, unbind  # noqa: F401 - used by this package's tests
+from tests.fixtures.graphql import count_rows  # noqa: F401 - used by this package's tests
 from tests.fixtures.graphql import counted_statements as counting_statements  # noqa: F401
 from tests.fixtures.graphql import global_id as gid  # noqa: F401
 

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit.models import AuditEvent
 from api.feedback.models import ActionItem
-from tests.api.feedback.conftest import World, count_rows, gid, unbind
+from tests.api.feedback.conftest import World, count_rows, gid
 from tests.fixtures.factories import make_action_item, make_feedback
 from tests.fixtures.graphql import data_of, execute
 
@@ -33,7 +33,7 @@ async def test_an_item_answering_feedback_takes_its_client_and_project(session: 
     assert (item["status"], item["clientVisible"], item["completedAt"]) == ("OPEN", False, None)
     assert item["client"] == {"slug": "alpha"} and item["project"] == {"code": "A-1"}
     assert item["feedback"] == {"csat": 2} and item["owner"] == {"name": "Pat Manager"}
-    event = await unbind(session).scalar(select(AuditEvent).where(AuditEvent.action == "action_item.create"))
+    event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "action_item.create"))
     assert event.organization_id == world.alpha.id
 
 
@@ -50,7 +50,7 @@ async def test_done_stamps_completion_and_leaving_done_clears_it(session: AsyncS
     created_done = await data_of(session, world.staff, CREATE, input={
         "title": "Fixed", "clientId": gid("Client", world.alpha.id), "status": "DONE"})
     assert created_done["createActionItem"]["actionItem"]["completedAt"] is not None
-    actions = [e.action for e in await unbind(session).scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    actions = [e.action for e in await session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert actions == ["action_item.create", "action_item.update", "action_item.update", "action_item.create"]
 
 
@@ -74,7 +74,7 @@ async def test_refusals_change_nothing(session: AsyncSession, world: World) -> N
         payload = next(iter(data.values()))
         assert payload["actionItem"] is None
         assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["input", field], code)], values
-    await unbind(session).refresh(item)
+    await session.refresh(item)
     assert (item.status.value, item.client_visible, item.completed_at) == ("OPEN", False, None)
     assert await count_rows(session, ActionItem) == 1 and await count_rows(session, AuditEvent) == 0
 

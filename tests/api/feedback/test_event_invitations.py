@@ -20,6 +20,7 @@ from api.projects.service import ProjectFields
 from api.reports import service as report_service
 from api.settings import Settings
 from tests.api.feedback.conftest import World
+from tests.fixtures.events import react
 from tests.fixtures.factories import make_milestone, make_status_report, make_user
 
 SETTINGS = Settings(jwt_secret="test-secret-of-at-least-thirty-two-characters")
@@ -35,8 +36,11 @@ async def test_publishing_a_report_invites_the_clients_people_once_within_the_ca
     executive = await make_user(session, organization=world.alpha, role=Role.CLIENT_EXECUTIVE)
     first = await make_status_report(session, project=world.alpha_project)
     second = await make_status_report(session, project=world.alpha_project, title="Next week")
-    await report_service.publish_status_report(session, settings=SETTINGS, principal=world.staff, report_id=first.id)
-    await report_service.publish_status_report(session, settings=SETTINGS, principal=world.staff, report_id=second.id)
+    # Invitations are reactions to the committed events now; `react` runs them as the dispatcher would.
+    await report_service.publish_status_report(session, principal=world.staff, report_id=first.id)
+    await react(session, SETTINGS)
+    await report_service.publish_status_report(session, principal=world.staff, report_id=second.id)
+    await react(session, SETTINGS)
     rows = list(await session.scalars(select(SurveyInvitation).order_by(SurveyInvitation.contact_id)))
     assert [row.contact_id for row in rows] == [world.alpha_person.id, executive.id]
     for row in rows:
@@ -52,9 +56,12 @@ async def test_accepting_a_deliverable_invites_for_acceptance(session: AsyncSess
     deliverable = await make_milestone(session, project=world.alpha_project, kind=MilestoneKind.DELIVERABLE)
     milestone = await make_milestone(session, project=world.alpha_project, kind=MilestoneKind.MILESTONE)
     accept = MilestoneFields(status=MilestoneStatus.ACCEPTED)
-    await milestone_service.update_milestone(session, settings=SETTINGS, principal=world.staff, milestone_id=milestone.id, fields=accept)
+    await milestone_service.update_milestone(session, principal=world.staff, milestone_id=milestone.id, fields=accept)
+    await react(session, SETTINGS)
     assert await _invitations(session) == []
-    await milestone_service.update_milestone(session, settings=SETTINGS, principal=world.staff, milestone_id=deliverable.id, fields=accept)
+    await milestone_service.update_milestone(session, principal=world.staff, milestone_id=deliverable.id,
+                                             fields=accept)
+    await react(session, SETTINGS)
     [row] = await session.scalars(select(SurveyInvitation))
     assert (row.contact_id, row.touchpoint, row.trigger, row.milestone_id, row.report_id, row.project_id) == (
         world.alpha_person.id, Touchpoint.DELIVERABLE_ACCEPTANCE, InvitationTrigger.EVENT, deliverable.id, None,
@@ -63,9 +70,13 @@ async def test_accepting_a_deliverable_invites_for_acceptance(session: AsyncSess
 
 async def test_closing_a_project_invites_for_closeout(session: AsyncSession, world: World) -> None:
     close = ProjectFields(status=ProjectStatus.CLOSED, percent_complete=100)
-    await project_service.update_project(session, settings=SETTINGS, principal=world.staff, project_id=world.beta_project.id, fields=close)
+    await project_service.update_project(session, principal=world.staff, project_id=world.beta_project.id,
+                                         fields=close)
+    await react(session, SETTINGS)
     assert await _invitations(session) == [(world.beta_person.id, Touchpoint.CLOSEOUT, InvitationTrigger.EVENT)]
-    await project_service.update_project(session, settings=SETTINGS, principal=world.staff, project_id=world.beta_project.id, fields=close)
+    await project_service.update_project(session, principal=world.staff, project_id=world.beta_project.id,
+                                         fields=close)
+    await react(session, SETTINGS)
     assert len(await _invitations(session)) == 1
 
 
@@ -75,7 +86,7 @@ async def test_the_frequency_cap_skips_contacts_quietly_until_it_ends(session: A
 
     async def close_out(now: datetime) -> int:
         issued = await event_invitations.invite_for_closeout(
-            session, principal=world.staff, client_id=world.alpha.id, project_id=world.alpha_project.id,
+            session, actor_user_id=world.staff.user_id, client_id=world.alpha.id, project_id=world.alpha_project.id,
             settings=SETTINGS, now=now)
         return len(issued)
 
@@ -86,7 +97,7 @@ async def test_the_frequency_cap_skips_contacts_quietly_until_it_ends(session: A
 
 async def test_event_links_are_signed_survey_links(session: AsyncSession, world: World) -> None:
     [issued] = await event_invitations.invite_for_report(
-        session, principal=world.staff, client_id=world.alpha.id, project_id=world.alpha_project.id,
+        session, actor_user_id=world.staff.user_id, client_id=world.alpha.id, project_id=world.alpha_project.id,
         report_id=(await make_status_report(session, project=world.alpha_project)).id, settings=SETTINGS)
     assert issued.link.startswith(f"{SETTINGS.public_url}/s/ey")
     assert issued.invitation.expires_at - issued.invitation.sent_at == timedelta(days=SETTINGS.survey_link_ttl_days)

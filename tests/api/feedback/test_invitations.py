@@ -24,7 +24,7 @@ from api.kit.database import create_engine, create_session_factory
 from api.kit.errors import Conflict
 from api.organizations.models import OrganizationKind
 from api.settings import Settings
-from tests.api.feedback.conftest import World, count_rows, gid, unbind
+from tests.api.feedback.conftest import World, count_rows, gid
 from tests.fixtures.factories import make_client, make_invitation, make_organization, make_user
 from tests.fixtures.graphql import data_of, execute
 
@@ -57,7 +57,7 @@ async def test_staff_create_an_invitation_with_a_signed_link_shown_once(session:
     prefix = f"{settings.public_url}/s/"
     assert payload["link"].startswith(prefix)
     verified = verify_token(payload["link"].removeprefix(prefix), settings=settings, token_type=SURVEY_TOKEN)
-    row = await unbind(session).scalar(select(SurveyInvitation))
+    row = await session.scalar(select(SurveyInvitation))
     assert verified.subject == row.token_id and verified.claims["touchpoint"] == "KICKOFF"
     assert verified.expires_at == row.expires_at == datetime.fromisoformat(invitation["expiresAt"])
     assert row.expires_at - row.sent_at == timedelta(hours=2)

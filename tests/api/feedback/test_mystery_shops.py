@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.feedback.models import MysteryShop
-from tests.api.feedback.conftest import World, count_rows, gid, unbind
+from tests.api.feedback.conftest import World, count_rows, gid
 from tests.fixtures.factories import make_mystery_shop
 from tests.fixtures.graphql import data_of, execute
 
@@ -41,7 +41,7 @@ async def test_staff_record_a_shop_whose_score_is_computed(session: AsyncSession
     assert shop["scorePercent"] == 58.33  # 7 of 12 points
     assert shop["criteria"][1] == {"criterion": "Decisions recorded", "score": 2, "maxScore": 3, "note": "Two of three."}
     assert shop["shopper"] == {"name": "Pat Manager"} and shop["project"] == {"code": "A-1"}
-    row = await unbind(session).scalar(select(MysteryShop))
+    row = await session.scalar(select(MysteryShop))
     assert row.score_percent == Decimal("58.33")
 
 

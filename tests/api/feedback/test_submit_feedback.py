@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.audit.models import AuditEvent
 from api.feedback.models import ActionItem, ActionItemStatus, Feedback, FeedbackChannel
 from api.reports.models import ReportState
-from tests.api.feedback.conftest import World, count_rows, gid, unbind
+from tests.api.feedback.conftest import World, count_rows, gid
 from tests.fixtures.factories import make_milestone, make_status_report
 from tests.fixtures.graphql import data_of
 
@@ -38,9 +38,9 @@ async def test_a_client_contact_answers_for_their_own_client(session: AsyncSessi
     assert feedback["painPoints"] == ["slow-response"] and feedback["channel"] == "API"
     assert feedback["project"] == {"code": "A-1"} and feedback["client"] == {"slug": "alpha"}
     assert feedback["respondent"] is None
-    row = await unbind(session).scalar(select(Feedback))
+    row = await session.scalar(select(Feedback))
     assert row.respondent_id == world.alpha_person.id and row.channel is FeedbackChannel.API
-    event = await unbind(session).scalar(select(AuditEvent).where(AuditEvent.action == "feedback.submit"))
+    event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "feedback.submit"))
     assert event.object_id == row.id and event.organization_id == world.alpha.id
     assert await count_rows(session, ActionItem) == 0
 
@@ -115,7 +115,7 @@ async def test_a_detractor_opens_an_internal_follow_up(session: AsyncSession, wo
         "touchpoint": "CLOSEOUT", "comment": "Too slow.", "projectId": gid("Project", world.alpha_project.id),
         **scores}))["submitFeedback"]
     assert payload["userErrors"] == []
-    item = await unbind(session).scalar(select(ActionItem))
+    item = await session.scalar(select(ActionItem))
     feedback = await session.scalar(select(Feedback))
     assert (item.status, item.client_visible, item.owner_id) == (ActionItemStatus.OPEN, False, world.manager.id)
     assert (item.feedback_id, item.project_id, item.you_said) == (feedback.id, world.alpha_project.id, "Too slow.")

@@ -35,7 +35,6 @@ from tests.fixtures.graphql import (  # noqa: F401 - used by this package's test
     counted_statements,
     global_id,
     principal,
-    unbind,
 )
 
 

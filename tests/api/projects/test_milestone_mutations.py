@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.audit.models import AuditEvent
 from api.auth.principal import Principal
 from api.projects import milestone_service
-from api.projects.events import MilestoneAccepted
+from api.projects.events import MilestoneDecided
 from api.projects.milestone_service import MilestoneFields
 from api.projects.models import Milestone, MilestoneKind, MilestoneStatus
-from api.settings import Settings
-from tests.api.projects.conftest import World, count_rows, global_id, unbind
+from tests.api.projects.conftest import World, count_rows, global_id
+from tests.fixtures.events import recorded
 from tests.fixtures.graphql import data_of
 
 CREATE = """
@@ -36,7 +36,7 @@ async def _update(session: AsyncSession, viewer: Principal, milestone_id: int, *
 
 
 async def _state(session: AsyncSession) -> tuple:
-    rows = (await unbind(session).scalars(select(Milestone).order_by(Milestone.id))).all()
+    rows = (await session.scalars(select(Milestone).order_by(Milestone.id))).all()
     for row in rows:
         await session.refresh(row)
     snapshot = tuple((row.name, row.status, row.percent_complete, row.forecast_date, row.accepted_at) for row in rows)
@@ -55,7 +55,7 @@ async def test_pmo_staff_plan_a_milestone_with_defaults(session: AsyncSession, w
         "name": "Data migration", "kind": "MILESTONE", "status": "NOT_STARTED", "baselineDate": "2026-08-01",
         "forecastDate": "2026-08-01", "completedDate": None, "percentComplete": 0,
         "plannedValue": {"amount": "50000.00"}}}
-    event = await unbind(session).scalar(select(AuditEvent).where(AuditEvent.action == "milestone.create"))
+    event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "milestone.create"))
     assert event.object_type == "Milestone" and event.organization_id == world.alpha.id
     assert event.details["baseline_date"] == "2026-08-01"
 
@@ -114,7 +114,7 @@ async def test_an_assigned_subcontractor_reports_progress(session: AsyncSession,
     submitted = await _update(session, world.subcontractor, world.build.id, status="SUBMITTED")
     assert submitted["milestone"]["status"] == "SUBMITTED" and submitted["milestone"]["percentComplete"] == 100
     assert submitted["milestone"]["completedDate"] == datetime.now(UTC).date().isoformat()
-    events = (await unbind(session).scalars(select(AuditEvent).where(AuditEvent.action == "milestone.update")
+    events = (await session.scalars(select(AuditEvent).where(AuditEvent.action == "milestone.update")
                                             .order_by(AuditEvent.id))).all()
     assert [event.details for event in events][0] == {"percent_complete": 80, "forecast_date": "2026-05-10"}
     assert events[1].details["status"] == "SUBMITTED"
@@ -151,7 +151,7 @@ async def test_a_client_accepts_a_submitted_deliverable(session: AsyncSession, w
     accepted_at = datetime.fromisoformat(payload["milestone"]["acceptedAt"])
     assert accepted_at.utcoffset() == timedelta(0) and datetime.now(UTC) - accepted_at < timedelta(minutes=1)
     assert payload["milestone"]["completedDate"] == "2026-03-14"
-    row = await unbind(session).get(Milestone, world.design.id)
+    row = await session.get(Milestone, world.design.id)
     assert row.accepted_by_id == world.alpha_executive.user_id
     event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "milestone.update"))
     assert event.details["status"] == "ACCEPTED" and event.actor_user_id == world.alpha_executive.user_id
@@ -203,33 +203,33 @@ async def test_other_clients_and_unassigned_milestones_answer_like_missing_ones(
 
 
 async def test_pmo_staff_change_anything_and_acceptance_is_an_event(session: AsyncSession, world: World) -> None:
+    # Services now record their events in the outbox instead of returning them (the reactions run after commit).
     replanned = await _update(session, world.staff, world.launch.id, name="Go-live", baselineDate="2026-10-01",
                               plannedValue="75000.25")
     assert replanned["userErrors"] == [] and replanned["milestone"]["name"] == "Go-live"
     accept = MilestoneFields(status=MilestoneStatus.ACCEPTED)
-    changed = await milestone_service.update_milestone(session, settings=Settings(), principal=world.staff,
-                                                       milestone_id=world.build.id,
+    changed = await milestone_service.update_milestone(session, principal=world.staff, milestone_id=world.build.id,
                                                        fields=accept)
-    assert changed.item.status is MilestoneStatus.ACCEPTED and changed.item.completed_date is not None
-    assert changed.events == (MilestoneAccepted(milestone_id=world.build.id, project_id=world.a1.id,
-                                                client_id=world.alpha.id, kind=MilestoneKind.MILESTONE,
-                                                accepted_by_user_id=world.manager.id),)
-    unchanged = await milestone_service.update_milestone(session, settings=Settings(), principal=world.staff,
-                                                         milestone_id=world.build.id, fields=accept)
-    assert unchanged.events == ()
+    assert changed.status is MilestoneStatus.ACCEPTED and changed.completed_date is not None
+    assert await recorded(session, MilestoneDecided) == [MilestoneDecided(
+        milestone_id=world.build.id, project_id=world.a1.id, client_id=world.alpha.id,
+        milestone_kind=MilestoneKind.MILESTONE.value, decision="ACCEPTED", actor_user_id=world.manager.id)]
+    await milestone_service.update_milestone(session, principal=world.staff, milestone_id=world.build.id,
+                                             fields=accept)
+    assert len(await recorded(session, MilestoneDecided)) == 1
     reopened = await milestone_service.update_milestone(
-        session, settings=Settings(), principal=world.staff, milestone_id=world.build.id,
+        session, principal=world.staff, milestone_id=world.build.id,
         fields=MilestoneFields(status=MilestoneStatus.IN_PROGRESS, percent_complete=70))
-    assert (reopened.item.accepted_at, reopened.item.accepted_by_id, reopened.item.completed_date) == (None, None, None)
+    assert (reopened.accepted_at, reopened.accepted_by_id, reopened.completed_date) == (None, None, None)
 
 
 async def test_a_client_acceptance_through_the_service_is_an_event(session: AsyncSession, world: World) -> None:
-    changed = await milestone_service.update_milestone(session, settings=Settings(), principal=world.alpha_executive,
-                                                       milestone_id=world.design.id,
-                                                       fields=MilestoneFields(status=MilestoneStatus.ACCEPTED))
-    assert [type(event) for event in changed.events] == [MilestoneAccepted]
-    assert changed.events[0].kind is MilestoneKind.DELIVERABLE
-    rejected = await milestone_service.update_milestone(session, settings=Settings(), principal=world.beta_contact,
+    await milestone_service.update_milestone(session, principal=world.alpha_executive, milestone_id=world.design.id,
+                                             fields=MilestoneFields(status=MilestoneStatus.ACCEPTED))
+    [accepted] = await recorded(session, MilestoneDecided)
+    assert (accepted.milestone_kind, accepted.decision) == (MilestoneKind.DELIVERABLE.value, "ACCEPTED")
+    rejected = await milestone_service.update_milestone(session, principal=world.beta_contact,
                                                         milestone_id=world.b1_milestone.id,
                                                         fields=MilestoneFields(status=MilestoneStatus.REJECTED))
-    assert rejected.events == () and rejected.item.completed_date is None
+    [_, decided] = await recorded(session, MilestoneDecided)
+    assert decided.decision == "REJECTED" and rejected.completed_date is None

@@ -15,8 +15,8 @@ from api.projects import service as project_service
 from api.projects.events import ProjectClosed
 from api.projects.models import Project, ProjectStatus
 from api.projects.service import ProjectFields
-from api.settings import Settings
-from tests.api.projects.conftest import World, count_rows, global_id, unbind
+from tests.api.projects.conftest import World, count_rows, global_id
+from tests.fixtures.events import recorded
 from tests.fixtures.factories import make_organization, make_user
 from tests.fixtures.graphql import data_of
 
@@ -57,7 +57,7 @@ async def test_pmo_staff_create_a_project_with_defaults_and_an_audit_event(sessi
     assert project["financials"] == {"budgetAtCompletion": {"amount": "250000.50", "currency": "EUR"},
                                      "actualCostToDate": {"amount": "0.00"}}
     assert project["manager"] == {"name": "Dana Reyes"}
-    row = await unbind(session).scalar(select(Project).where(Project.code == "A-NEW"))
+    row = await session.scalar(select(Project).where(Project.code == "A-NEW"))
     event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "project.create"))
     assert (event.object_type, event.object_id, event.organization_id) == ("Project", row.id, world.alpha.id)
     assert event.actor_user_id == world.manager.id and event.details["budget_at_completion"] == "250000.5"
@@ -158,7 +158,7 @@ async def test_update_changes_given_fields_only_and_audits_them(session: AsyncSe
         "code": "A-1", "name": "Case management, phase 2", "status": "ACTIVE", "endDate": "2027-06-30",
         "health": {"overall": "GREEN", "schedule": "RED"},
         "financials": {"budgetAtCompletion": {"amount": "900000.00", "currency": "USD"}}}}
-    event = await unbind(session).scalar(select(AuditEvent).where(AuditEvent.action == "project.update"))
+    event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "project.update"))
     assert event.object_id == world.a1.id and event.organization_id == world.alpha.id
     assert event.details == {"name": "Case management, phase 2", "health_schedule": "RED",
                              "budget_at_completion": "900000"}
@@ -183,12 +183,14 @@ async def test_update_checks_dates_against_the_stored_period_and_codes_against_s
 
 
 async def test_closing_a_project_raises_project_closed_once(session: AsyncSession, world: World) -> None:
+    # The service records ProjectClosed in the outbox now, instead of returning it.
     close = ProjectFields(status=ProjectStatus.CLOSED, percent_complete=100)
-    changed = await project_service.update_project(session, settings=Settings(), principal=world.staff, project_id=world.a1.id, fields=close)
-    assert changed.item.status is ProjectStatus.CLOSED
-    assert changed.events == (ProjectClosed(project_id=world.a1.id, client_id=world.alpha.id),)
-    again = await project_service.update_project(session, settings=Settings(), principal=world.staff, project_id=world.a1.id, fields=close)
-    assert again.events == ()
-    renamed = await project_service.update_project(session, settings=Settings(), principal=world.staff, project_id=world.a2.id,
-                                                   fields=ProjectFields(name="Renamed"))
-    assert renamed.events == ()
+    changed = await project_service.update_project(session, principal=world.staff, project_id=world.a1.id,
+                                                   fields=close)
+    assert changed.status is ProjectStatus.CLOSED
+    assert await recorded(session, ProjectClosed) == [
+        ProjectClosed(project_id=world.a1.id, client_id=world.alpha.id, actor_user_id=world.staff.user_id)]
+    await project_service.update_project(session, principal=world.staff, project_id=world.a1.id, fields=close)
+    await project_service.update_project(session, principal=world.staff, project_id=world.a2.id,
+                                         fields=ProjectFields(name="Renamed"))
+    assert len(await recorded(session, ProjectClosed)) == 1

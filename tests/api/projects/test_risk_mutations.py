@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit.models import AuditEvent
 from api.projects.models import Risk
-from tests.api.projects.conftest import World, count_rows, global_id, unbind
+from tests.api.projects.conftest import World, count_rows, global_id
 from tests.fixtures.graphql import data_of
 
 CREATE = """
@@ -32,7 +32,7 @@ def _new(world: World, **overrides: object) -> dict:
 
 
 async def _state(session: AsyncSession) -> tuple:
-    rows = (await unbind(session).scalars(select(Risk).order_by(Risk.id))).all()
+    rows = (await session.scalars(select(Risk).order_by(Risk.id))).all()
     for row in rows:
         await session.refresh(row)
     snapshot = tuple((row.title, row.probability, row.impact, row.severity, row.visibility) for row in rows)
@@ -45,7 +45,7 @@ async def test_a_new_risk_is_internal_scored_and_audited(session: AsyncSession, 
         "kind": "RISK", "title": "Key user unavailable", "probability": 4, "impact": 4, "severity": "CRITICAL",
         "ownerName": "Dana Reyes", "status": "OPEN", "visibility": "INTERNAL",
         "raisedOn": datetime.now(UTC).date().isoformat(), "project": {"code": "A-1"}}}
-    event = await unbind(session).scalar(select(AuditEvent).where(AuditEvent.action == "risk.create"))
+    event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "risk.create"))
     assert event.object_type == "Risk" and event.organization_id == world.alpha.id
     assert event.details["severity"] == "CRITICAL" and event.details["visibility"] == "INTERNAL"
     client_view = await data_of(session, world.alpha_contact, RISKS, id=global_id("Project", world.a1.id))
@@ -92,7 +92,7 @@ async def test_updating_one_score_rederives_severity(session: AsyncSession, worl
     payload = (await data_of(session, world.staff, UPDATE, input=change))["updateRisk"]
     assert payload["risk"] == {"title": "Data quality", "probability": 4, "impact": 1, "severity": "MEDIUM",
                                "status": "OPEN", "visibility": "CLIENT"}
-    event = await unbind(session).scalar(select(AuditEvent).where(AuditEvent.action == "risk.update"))
+    event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "risk.update"))
     assert event.details == {"impact": 1, "severity": "MEDIUM"}
 
 

@@ -21,7 +21,7 @@ from tests.fixtures.factories import (
     make_status_report,
     make_user,
 )
-from tests.fixtures.graphql import counted_statements, global_id, principal, unbind  # noqa: F401 - used by this package's tests
+from tests.fixtures.graphql import counted_statements, global_id, principal  # noqa: F401 - used by this package's tests
 
 
 @dataclass

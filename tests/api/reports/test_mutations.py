@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit.models import AuditEvent
 from api.reports.models import ReportState, StatusReport
-from tests.api.reports.conftest import World, global_id, unbind
+from tests.api.reports.conftest import World, global_id
 from tests.fixtures.graphql import data_of
 
 CREATE = """
@@ -40,7 +40,7 @@ def _new_report(world: World, **overrides: object) -> dict[str, object]:
 
 
 async def _counts(session: AsyncSession) -> tuple[int, int]:
-    unbind(session)
+    session
     reports = await session.scalar(select(func.count()).select_from(StatusReport))
     events = await session.scalar(select(func.count()).select_from(AuditEvent))
     return reports, events
@@ -53,7 +53,7 @@ async def test_pmo_staff_start_a_draft_and_the_creation_is_audited(session: Asyn
     assert (report["title"], report["state"], report["cadence"]) == ("Week of April 6", "DRAFT", "WEEKLY")
     assert (report["periodStart"], report["periodEnd"]) == ("2026-04-06", "2026-04-12")
     assert (report["internalNotes"], report["health"], report["amends"]) == ("Vendor slipping.", None, None)
-    unbind(session)
+    session
     row = await session.scalar(select(StatusReport).where(StatusReport.title == "Week of April 6"))
     assert row.project_id == world.a1.id and row.author_id == world.staff.user_id and row.state is ReportState.DRAFT
     event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "status_report.create"))
@@ -82,14 +82,14 @@ async def test_a_draft_changes_only_the_given_fields_and_each_change_is_audited(
     payload = (await data_of(session, world.staff, UPDATE, input=changes))["updateStatusReport"]
     assert payload == {"statusReport": {"title": "March draft", "summary": "On track.",
                                         "nextSteps": "Pilot with two offices."}, "userErrors": []}
-    unbind(session)
+    session
     event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "status_report.update"))
     assert event.object_id == world.march_draft.id and event.details == {"changed": ["nextSteps"]}
 
     refused = {"id": global_id("StatusReport", world.march_draft.id), "title": "", "summary": "Changed"}
     payload = (await data_of(session, world.staff, UPDATE, input=refused))["updateStatusReport"]
     assert [error["field"] for error in payload["userErrors"]] == [["input", "title"]]
-    await unbind(session).refresh(world.march_draft)
+    await session.refresh(world.march_draft)
     assert (world.march_draft.title, world.march_draft.summary) == ("March draft", "On track.")
 
 

@@ -22,9 +22,10 @@ from api.projects.models import (
     Visibility,
 )
 from api.reports import service as report_service
+from api.reports.events import ReportPublished
 from api.reports.models import ReportState
-from api.settings import Settings
-from tests.api.reports.conftest import World, global_id, unbind
+from tests.api.reports.conftest import World, global_id
+from tests.fixtures.events import recorded
 from tests.fixtures.factories import make_status_report
 from tests.fixtures.graphql import data_of
 
@@ -91,7 +92,7 @@ async def test_publishing_freezes_health_progress_and_metrics(session: AsyncSess
     contact = (await data_of(session, world.alpha_contact, NODE, id=draft_id))["node"]
     assert contact["title"] == "March draft" and contact["metrics"]["actualCostToDate"] is None
 
-    unbind(session)
+    session
     event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "status_report.publish"))
     assert (event.object_id, event.organization_id, event.actor_user_id) == (
         world.march_draft.id, world.alpha.id, world.staff.user_id)
@@ -101,7 +102,7 @@ async def test_publishing_freezes_health_progress_and_metrics(session: AsyncSess
 
 async def test_a_published_report_refuses_changes_and_a_second_publication(session: AsyncSession, world: World) -> None:
     report_id = global_id("StatusReport", world.february.id)
-    unbind(session)
+    session
     await session.refresh(world.february)
     before = (world.february.title, world.february.updated_at, world.february.published_at)
 
@@ -113,7 +114,7 @@ async def test_a_published_report_refuses_changes_and_a_second_publication(sessi
     assert again["userErrors"] == [{"field": ["input", "id"], "message": "the report is already published",
                                     "code": "CONFLICT"}]
 
-    await unbind(session).refresh(world.february)
+    await session.refresh(world.february)
     assert (world.february.title, world.february.updated_at, world.february.published_at) == before
     actions = await session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == world.february.id))
     assert not [action for action in actions if action.startswith("status_report.")]
@@ -169,8 +170,9 @@ async def test_only_a_published_report_of_the_same_project_and_period_can_be_ame
 
 
 async def test_publishing_tells_what_to_set_in_motion(session: AsyncSession, world: World) -> None:
-    published = await report_service.publish_status_report(
-        session, settings=Settings(), principal=world.staff, report_id=world.march_draft.id)
-    assert (published.report.id, published.project_id, published.client_id) == (
-        world.march_draft.id, world.a1.id, world.alpha.id)
-    assert published.report.state is ReportState.PUBLISHED
+    # The event is recorded in the outbox now, instead of returned.
+    published = await report_service.publish_status_report(session, principal=world.staff,
+                                                            report_id=world.march_draft.id)
+    [event] = await recorded(session, ReportPublished)
+    assert (event.report_id, event.project_id, event.client_id) == (world.march_draft.id, world.a1.id, world.alpha.id)
+    assert published.state is ReportState.PUBLISHED

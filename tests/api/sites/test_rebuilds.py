@@ -1,5 +1,7 @@
 """Every mutation that changes what a client's site shows queues a rebuild of that site; the rest are listed with
-the reason they do not. A new mutation fails here until it is put in one table or the other."""
+the reason they do not. A new mutation fails here until it is put in one table or the other.
+
+The rebuild is a reaction to the committed change (api.flows); `react` runs it here as the dispatcher would."""
 
 from __future__ import annotations
 
@@ -18,7 +20,9 @@ from api.feedback.models import ActionItemStatus
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import MilestoneStatus, Visibility
 from api.schema import schema
+from api.settings import Settings
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
+from tests.fixtures.events import react
 from tests.fixtures.factories import (
     make_action_item,
     make_client,
@@ -28,7 +32,7 @@ from tests.fixtures.factories import (
     make_risk,
     make_status_report,
 )
-from tests.fixtures.graphql import data_of, global_id, principal, unbind
+from tests.fixtures.graphql import data_of, global_id, principal
 
 EXEMPT = {
     "requestSiteBuild": "it is a build request",
@@ -112,7 +116,7 @@ def test_every_mutation_is_either_shown_to_rebuild_or_exempt_with_a_reason() -> 
 
 
 async def _queued_event_builds(session: AsyncSession) -> list[tuple[int, str]]:
-    rows = await unbind(session).execute(select(SiteBuild.client_id, SiteBuild.reason).where(
+    rows = await session.execute(select(SiteBuild.client_id, SiteBuild.reason).where(
         SiteBuild.state == BuildState.QUEUED, SiteBuild.trigger == BuildTrigger.EVENT))
     return [(client_id, reason) for client_id, reason in rows]
 
@@ -120,15 +124,19 @@ async def _queued_event_builds(session: AsyncSession) -> list[tuple[int, str]]:
 @pytest.mark.parametrize("name", sorted(CASES))
 async def test_a_change_the_site_shows_queues_its_rebuild(session: AsyncSession, name: str) -> None:
     world = await _world(session)
-    await unbind(session).execute(delete(SiteBuild))
+    await session.commit()
+    await react(session, Settings())  # to the setting up
+    await session.execute(delete(SiteBuild))
+    await session.commit()
     field, variables = CASES[name](world)
     payload = (await data_of(session, world.staff, f"mutation($input: {name[0].upper()}{name[1:]}Input!) "
                                                    f"{{ {field} {{ userErrors {{ field message }} }} }}",
                              input=variables))[name]
     assert payload["userErrors"] == []
+    await react(session, Settings())
     builds = await _queued_event_builds(session)
     if name == "createClient":
-        created = await unbind(session).scalar(select(Organization.id).where(Organization.slug == "new-client"))
+        created = await session.scalar(select(Organization.id).where(Organization.slug == "new-client"))
         assert [client_id for client_id, _ in builds] == [created]
     else:
         assert [client_id for client_id, _ in builds] == [world.client.id], builds
@@ -139,7 +147,10 @@ async def test_a_change_to_something_the_site_never_shows_queues_nothing(session
     internal = await make_risk(session, project=(await make_project(session, client=world.client, code="HB-5")),
                                visibility=Visibility.INTERNAL)
     hidden = await make_action_item(session, client=world.client, client_visible=False)
-    await unbind(session).execute(delete(SiteBuild))
+    await session.commit()
+    await react(session, Settings())  # to the setting up
+    await session.execute(delete(SiteBuild))
+    await session.commit()
     for mutation, variables in (
         ("updateRisk", {"id": global_id("Risk", internal.id), "title": "Still internal"}),
         ("updateActionItem", {"id": global_id("ActionItem", hidden.id), "title": "Still hidden"}),
@@ -148,4 +159,5 @@ async def test_a_change_to_something_the_site_never_shows_queues_nothing(session
         query = f"mutation($input: {mutation[0].upper()}{mutation[1:]}Input!) {{ {mutation}(input: $input) " \
                 "{ userErrors { message } } }"
         assert (await data_of(session, world.staff, query, input=variables))[mutation]["userErrors"] == []
+    await react(session, Settings())
     assert await _queued_event_builds(session) == []

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.kit.errors import Validator
-from api.sites import service as site_service
+from api.sites import build_queue
 from api.sites.models import BuildState, BuildTrigger, Site, SiteBuild
 from api.sites.schedule import check_schedule, next_due
 from tests.fixtures.factories import make_client
@@ -64,12 +64,12 @@ async def test_due_sites_get_one_scheduled_build_and_their_next_time(session: As
     site.schedule, site.time_zone = "0 6 * * *", "UTC"
     now = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
 
-    assert await site_service.queue_scheduled_builds(session, now=now) == []  # first pass only plans
+    assert await build_queue.queue_scheduled_builds(session, now=now) == []  # first pass only plans
     assert site.next_build_at == datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 
     later = now + timedelta(days=1)
-    first = await site_service.queue_scheduled_builds(session, now=later)
-    again = await site_service.queue_scheduled_builds(session, now=later + timedelta(days=1))
+    first = await build_queue.queue_scheduled_builds(session, now=later)
+    again = await build_queue.queue_scheduled_builds(session, now=later + timedelta(days=1))
     assert [build.id for build in first] == [build.id for build in again]  # still queued: joined, not doubled
     builds = list(await session.scalars(select(SiteBuild).where(SiteBuild.client_id == client.id)))
     assert [(b.trigger, b.state) for b in builds] == [(BuildTrigger.SCHEDULE, BuildState.QUEUED)]

@@ -1,0 +1,73 @@
+"""The one map from domain events to their reactions.
+
+Services record what happened (api.changes.events); this module says what follows. Every reaction runs after
+the event's transaction committed, at least once, and is idempotent in effect: the runner marks it done in the
+same transaction as its work (api.flows.runner).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.changes.events import ClientDataChanged, DomainEvent
+from api.feedback import event_invitations
+from api.projects.events import MilestoneDecided, ProjectClosed
+from api.projects.models import MilestoneKind, MilestoneStatus
+from api.reports.events import ReportPublished
+from api.settings import Settings
+from api.sites import build_queue
+
+Handler = Callable[[AsyncSession, Any, Settings], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One reaction: its stable name (kept with each run) and what it does."""
+
+    name: str
+    handler: Handler
+
+
+async def rebuild_sites(session: AsyncSession, event: ClientDataChanged, settings: Settings) -> None:
+    """Queue one debounced rebuild of each changed client's site."""
+    await build_queue.queue_changed_sites(session, client_ids=event.client_ids, quiet=settings.build_quiet)
+
+
+async def invite_report_readers(session: AsyncSession, event: ReportPublished, settings: Settings) -> None:
+    """Ask the client's people how the published report served them."""
+    await event_invitations.invite_for_report(session, actor_user_id=event.actor_user_id, settings=settings,
+                                              client_id=event.client_id, project_id=event.project_id,
+                                              report_id=event.report_id)
+
+
+async def invite_acceptors(session: AsyncSession, event: MilestoneDecided, settings: Settings) -> None:
+    """Ask the client's people about an accepted deliverable."""
+    if event.decision != MilestoneStatus.ACCEPTED.value:
+        return
+    await event_invitations.invite_for_acceptance(
+        session, actor_user_id=event.actor_user_id, settings=settings, client_id=event.client_id,
+        project_id=event.project_id, milestone_id=event.milestone_id, kind=MilestoneKind(event.milestone_kind))
+
+
+async def invite_for_closeout(session: AsyncSession, event: ProjectClosed, settings: Settings) -> None:
+    """Ask the client's people how the closed project went."""
+    await event_invitations.invite_for_closeout(session, actor_user_id=event.actor_user_id, settings=settings,
+                                                client_id=event.client_id, project_id=event.project_id)
+
+
+FLOWS: dict[type[DomainEvent], tuple[Flow, ...]] = {
+    ClientDataChanged: (Flow("rebuild_sites", rebuild_sites),),
+    ReportPublished: (Flow("invite_report_readers", invite_report_readers),),
+    MilestoneDecided: (Flow("invite_acceptors", invite_acceptors),),
+    ProjectClosed: (Flow("invite_for_closeout", invite_for_closeout),),
+}
+BY_NAME = {flow.name: flow for flows in FLOWS.values() for flow in flows}
+
+
+def flows_for(event: DomainEvent | None) -> tuple[Flow, ...]:
+    """The reactions an event calls for (none for a kind nobody reacts to yet)."""
+    return FLOWS.get(type(event), ()) if event is not None else ()
