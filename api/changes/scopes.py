@@ -169,9 +169,8 @@ SCOPES: dict[type, Scope] = {
     Risk: Scope(seen_when("visibility", [Visibility.CLIENT], by_project())),
     StatusReport: Scope(seen_when("state", [ReportState.PUBLISHED], by_project())),
     Feedback: Scope(by_client("client_id")),
-    # Invitations are the PMO's; what a site shows of them, its site-wide links, is part of its build key itself
-    # (so the links a build issues do not queue another build).
-    SurveyInvitation: Scope(nobody),
+    # Clients see their invitations as the CX summary's response rate, and a site shows its site-wide links.
+    SurveyInvitation: Scope(by_client("client_id")),
     ActionItem: Scope(seen_when("client_visible", [True], by_client("client_id"))),
     MysteryShop: Scope(by_client("client_id")),
     Site: Scope(by_client("client_id"), shown=SITE_SHOWN),
@@ -184,7 +183,9 @@ SCOPES: dict[type, Scope] = {
 }
 
 
-def touched_by_bulk(entity: type) -> Touched:
-    """What a bulk UPDATE or DELETE on `entity` touches: its rows are not known, so every client, unless no client
-    ever sees the entity."""
-    return Touched() if SCOPES[entity].resolve is nobody else EVERY
+def touched_by_bulk(entity: type, declared: Iterable[int] | None) -> Touched:
+    """What a bulk UPDATE or DELETE on `entity` touches: the clients it declares (execution option
+    `touches_clients`), or every client when it declares none, since its rows are not known."""
+    if SCOPES[entity].resolve is nobody:
+        return Touched()
+    return EVERY if declared is None else Touched(set(declared))

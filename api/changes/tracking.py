@@ -77,7 +77,7 @@ def _bulk_change(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete) or not state.all_mappers:
         return
     entity = state.all_mappers[0].class_
-    touched = touched_by_bulk(entity)
+    touched = touched_by_bulk(entity, state.execution_options.get("touches_clients"))
     if touched.every or touched.client_ids:
         _move_versions(state.session, state.session.connection(), touched)
 

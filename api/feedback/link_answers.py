@@ -126,7 +126,7 @@ async def answer_link(session: AsyncSession, *, settings: Settings, invitation: 
         .where(SurveyInvitation.id == invitation.id, SurveyInvitation.uses < SurveyInvitation.max_uses,
                SurveyInvitation.expires_at > now)
         .values(uses=SurveyInvitation.uses + 1, responded_at=now)
-        .execution_options(synchronize_session="fetch")
+        .execution_options(synchronize_session="fetch", touches_clients=[invitation.client_id])
     )
     if counted.rowcount != 1:
         raise LinkClosed("this survey link has already been used")

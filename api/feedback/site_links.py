@@ -52,5 +52,5 @@ async def revoke_site_survey_links(session: AsyncSession, *, client_id: int, now
         .where(SurveyInvitation.client_id == client_id, SurveyInvitation.trigger == InvitationTrigger.SITE,
                SurveyInvitation.contact_id.is_(None), SurveyInvitation.expires_at > now)
         .values(expires_at=now)
-        .execution_options(synchronize_session="fetch"))
+        .execution_options(synchronize_session="fetch", touches_clients=[client_id]))
     return closed.rowcount

@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from api.changes.models import OutboxEvent
 from api.database import upgrade_database
 from api.kit.columns import utcnow
 from api.kit.database import create_engine, create_session_factory
@@ -136,6 +137,10 @@ async def _clients(engine: AsyncEngine, *slugs: str) -> dict[str, int]:
             for number in range(3):
                 await make_project(session, client=client, name=f"{slug.title()} works {number}")
             ids[slug] = client.id
+        await session.commit()
+        # The reactions to setting up would queue a rebuild of each new client at a moment of their own; these
+        # tests queue every build they watch themselves.
+        await session.execute(update(OutboxEvent).values(dispatched_at=utcnow()))
         await session.commit()
     return ids
 

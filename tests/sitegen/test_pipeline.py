@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,11 @@ from sqlalchemy import select
 
 from api.database import upgrade_database
 from api.kit.database import create_engine, create_session_factory
+from api.feedback.models import Touchpoint
+from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import Project
-from api.sites.models import BuildState, SiteBuild
+from api.sites import service as site_service
+from api.sites.models import BuildState, Site, SiteBuild
 from sitegen import pipeline, pool
 from tests.fixtures.auth import settings_for
 from tests.fixtures.factories import make_client, make_project
@@ -129,3 +133,49 @@ def test_the_generator_fingerprint_follows_the_files_that_shape_a_site() -> None
     sources = pipeline.generator_sources()
     names = {path.name for path in sources}
     assert {"snapshot.graphql", "render.py", "charts.py", "base.html", "portal.css"} <= names
+
+
+def test_a_client_whose_build_key_is_live_is_not_even_read_until_its_data_changes(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asyncio.run(_run(database, tmp_path))
+    read: list[str] = []
+    take_snapshot = pipeline.fetch_snapshot
+
+    async def counted(session, *, settings, client_id, slug):  # noqa: ANN001, ANN202
+        read.append(slug)
+        return await take_snapshot(session, settings=settings, client_id=client_id, slug=slug)
+
+    monkeypatch.setattr(pipeline, "fetch_snapshot", counted)
+    again = {o.slug: o.state for o in asyncio.run(_run(database, tmp_path))}
+    assert again == {"harbor": BuildState.UNCHANGED, "parks": BuildState.UNCHANGED} and read == []
+
+    asyncio.run(_rename_project(database, "HB-2", "Berth Scheduling and Tariffs"))
+    after_change = {o.slug: o.state for o in asyncio.run(_run(database, tmp_path))}
+    assert after_change == {"harbor": BuildState.PUBLISHED, "parks": BuildState.UNCHANGED} and read == ["harbor"]
+    forced = {o.slug: o.state for o in asyncio.run(_run(database, tmp_path, force=True))}
+    assert forced == {"harbor": BuildState.PUBLISHED, "parks": BuildState.PUBLISHED}
+    assert sorted(read) == ["harbor", "harbor", "parks"]
+
+
+def test_the_build_key_moves_with_the_data_version_the_settings_the_target_and_the_local_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client = Organization(id=1, slug="harbor", name="Harbor", kind=OrganizationKind.CLIENT)
+    site = Site(client_id=1, site_key="k" * 32, time_zone="Pacific/Auckland", accent_color="#1f5f8b")
+    entry = site_service.ClientSite(client=client, site=site)
+    options = pipeline.site_options(entry, {})
+    key = pipeline.build_key(entry, options, target="file:///sites", version=7)
+    assert key == pipeline.build_key(entry, options, target="file:///sites", version=7)
+    assert key != pipeline.build_key(entry, options, target="file:///sites", version=8)
+    assert key != pipeline.build_key(entry, options, target="s3://bucket/sites", version=7)
+    assert key != pipeline.build_key(entry, pipeline.site_options(entry, {Touchpoint.GENERAL: "https://x/s/1"}),
+                                     target="file:///sites", version=7)
+
+    class Tomorrow(datetime):
+        @classmethod
+        def now(cls, tz=None):  # noqa: ANN001, ANN206
+            return datetime.now(tz) + timedelta(days=1)
+
+    monkeypatch.setattr(pipeline, "datetime", Tomorrow)
+    assert key != pipeline.build_key(entry, options, target="file:///sites", version=7)
