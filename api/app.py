@@ -23,7 +23,7 @@ from api.http import GraphQLEndpoint, graphql_context, request_id_of
 from api.kit.database import create_engine, create_session_factory
 from api.limits.batching import SequentialBatches, batch_guard
 from api.limits.bodies import BodyLimit
-from api.schema import create_schema
+from api.schema import get_schema
 from api.settings import Settings, get_settings
 from api.sites.headers import SITE_HEADERS
 
@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, *, background: Sequence[Backgro
     app = FastAPI(title="Rapport", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     graphql = GraphQLRoutes(
-        create_schema(settings),
+        get_schema(settings),
         context_getter=graphql_context,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import strawberry
 from strawberry import relay
 from strawberry.schema.config import StrawberryConfig
@@ -48,9 +50,8 @@ class Subscription(SiteSubscriptions):
     """Every subscription, gathered from the domains."""
 
 
-def create_schema(settings: Settings | None = None) -> strawberry.Schema:
-    """The schema with its limits and policies configured for `settings` (the defaults when None)."""
-    settings = settings or Settings.model_construct()  # the defaults, without reading the environment at import
+def create_schema(settings: Settings) -> strawberry.Schema:
+    """A new schema with its limits and policies configured for `settings`."""
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -60,4 +61,17 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
     )
 
 
-schema = create_schema()
+SCHEMAS_KEPT = 8
+_schemas: OrderedDict[int, tuple[Settings, strawberry.Schema]] = OrderedDict()
+
+
+def get_schema(settings: Settings) -> strawberry.Schema:
+    """The schema for `settings`, built once per Settings object (the deployable's own, from get_settings(), or one
+    a command or a test made), so every caller in a process runs under the limits it was configured with."""
+    cached = _schemas.get(id(settings))
+    if cached is None or cached[0] is not settings:  # the settings object holds its id while it is kept here
+        cached = _schemas[id(settings)] = (settings, create_schema(settings))
+        while len(_schemas) > SCHEMAS_KEPT:
+            _schemas.popitem(last=False)
+    _schemas.move_to_end(id(settings))
+    return cached[1]

@@ -21,7 +21,7 @@ from api.database import upgrade_database
 from api.demo.seed import SeedResult
 from api.demo.seed import seed_demo as load_demo_data
 from api.flows.runner import run_reactions_forever
-from api.schema import schema
+from api.schema import create_schema
 from api.settings import Settings, SettingsError
 from api.sites import service as site_service
 from api.sites.models import SiteBuild
@@ -184,5 +184,5 @@ async def run_worker(settings: Settings, *, concurrency: int = 1, console: Conso
 
 
 def export_schema(path: Path) -> None:
-    """Write the schema's SDL to `path`."""
-    path.write_text(schema.as_str() + "\n", encoding="utf-8")
+    """Write the schema's SDL to `path` (the SDL is the same whatever limits a deployment sets)."""
+    path.write_text(create_schema(Settings.model_construct()).as_str() + "\n", encoding="utf-8")

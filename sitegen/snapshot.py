@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.principal import Principal
 from api.context import Context
-from api.schema import schema
+from api.schema import get_schema
 from api.settings import Settings
 
 
@@ -80,7 +80,7 @@ async def _page_on(connection: Connection, next_page: Callable[[str], Awaitable[
 async def _execute(context: Context, operation: str, *, slug: str, **variables: Any) -> dict[str, Any]:
     if operation == "SiteSnapshot":
         variables["slug"] = slug
-    result = await schema.execute(snapshot_query(), variable_values=variables, context_value=context,
+    result = await get_schema(context.settings).execute(snapshot_query(), variable_values=variables, context_value=context,
                                   operation_name=operation)
     if result.errors:
         raise SnapshotError(f"snapshot of {slug} failed: {result.errors[0].message}")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from tests.fixtures.graphql import schema
 
-from api.schema import schema
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema.graphql"
 

@@ -24,7 +24,6 @@ from api.kit.database import create_engine, create_session_factory
 from api.models import Base
 from api.organizations.models import OrganizationKind
 from api.reports.models import ReportState
-from api.schema import schema
 from api.settings import Settings
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
 from tests.fixtures.auth import settings_for, token_for
@@ -42,7 +41,7 @@ from tests.fixtures.factories import (
     make_status_report,
     make_user,
 )
-from tests.fixtures.graphql import data_of, execute, global_id
+from tests.fixtures.graphql import data_of, execute, global_id, schema
 
 MISSING = 987_654
 

@@ -15,10 +15,9 @@ from api.auth.models import ApiToken, Role
 from api.auth.principal import Principal
 from api.kit.errors import Unauthenticated
 from api.organizations.models import OrganizationKind
-from api.schema import schema
 from api.settings import Settings
 from tests.fixtures.factories import make_client, make_organization, make_user
-from tests.fixtures.graphql import data_of, global_id
+from tests.fixtures.graphql import data_of, global_id, schema
 
 CREATE = """
 mutation($input: CreateApiTokenInput!) {

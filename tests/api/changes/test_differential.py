@@ -21,7 +21,6 @@ from api.changes.service import data_version
 from api.feedback.models import ActionItemStatus
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import MilestoneStatus, Visibility
-from api.schema import schema
 from api.sites import service as site_service
 from sitegen.pipeline import site_options
 from sitegen.snapshot import fetch_snapshot, input_hash
@@ -36,7 +35,7 @@ from tests.fixtures.factories import (
     make_status_report,
     make_user,
 )
-from tests.fixtures.graphql import data_of, global_id, principal
+from tests.fixtures.graphql import data_of, global_id, principal, schema
 
 # Mutations whose change a client may see somewhere, but not on its site: the version moves, the site stays.
 SEEN_ELSEWHERE = {

@@ -13,7 +13,6 @@ from api.context import Context
 from api.feedback.models import Touchpoint
 from api.feedback.summary_service import CxWindow, cx_window
 from api.organizations.models import Organization
-from api.schema import schema
 from api.settings import Settings
 from tests.api.feedback.conftest import World, counting_statements, gid
 from tests.fixtures.factories import (
@@ -22,7 +21,7 @@ from tests.fixtures.factories import (
     make_invitation,
     make_mystery_shop,
 )
-from tests.fixtures.graphql import data_of, execute
+from tests.fixtures.graphql import data_of, execute, schema
 
 SCORES = "sampleSize insufficientData csatSampleSize csatPercent csatMean csatInterval { low high } npsSampleSize nps " \
          "cesSampleSize cesMean"

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.principal import Principal
-from api.schema import schema
 from tests.api.limits.operations import refusal, run, schema_for
+from tests.fixtures.graphql import schema
 
 CYCLE = ["projects(first: 1)", "edges", "node", "client"]
 LEAVES = {"projects(first: 1)": "totalCount", "edges": "cursor", "node": "code", "client": "slug"}

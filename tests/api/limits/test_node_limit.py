@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.principal import Principal
-from api.schema import schema
 from tests.api.limits.operations import refusal, run, schema_for
+from tests.fixtures.graphql import schema
 
 BOMB = """{ clients(first: 100) { edges { node { projects(first: 100) { edges { node {
   milestones(first: 100) { totalCount } statusReports(first: 100) { totalCount } } } } } } } }"""

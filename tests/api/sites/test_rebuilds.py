@@ -19,7 +19,6 @@ from api.auth.principal import Principal
 from api.feedback.models import ActionItemStatus
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import MilestoneStatus, Visibility
-from api.schema import schema
 from api.settings import Settings
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
 from tests.fixtures.events import react
@@ -32,7 +31,7 @@ from tests.fixtures.factories import (
     make_risk,
     make_status_report,
 )
-from tests.fixtures.graphql import data_of, global_id, principal
+from tests.fixtures.graphql import data_of, global_id, principal, schema
 
 EXEMPT = {
     "requestSiteBuild": "it is a build request",
