@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
@@ -13,33 +12,28 @@ from fastapi import FastAPI
 from rich.console import Console
 from rich.progress import MofNCompleteColumn, Progress
 from rich.table import Table
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
 from api.auth import service as auth_service
 from api.database import upgrade_database
 from api.demo.seed import SeedResult
 from api.demo.seed import seed_demo as load_demo_data
-from api.flows.runner import run_reactions_forever
 from api.schema import create_schema
-from api.settings import Settings, SettingsError
+from api.settings import Settings
 from api.sites import service as site_service
 from api.sites.models import SiteBuild
 from rapport.runtime import database, prepare_data_dir, unit_of_work
+from sitegen.foreground import build_sites as run_builds
 from sitegen.pipeline import BuildOutcome
-from sitegen.pipeline import build_sites as run_builds
 from sitegen.pool import close_build_pool
-from sitegen.queue import run_queue_worker
-from sitegen.queue_schema import prepare_queue_schema
-from sitegen.worker import run_build_worker, run_scheduler
+from sitegen.queues import build_queue_for
 
 
 def upgrade(settings: Settings) -> None:
     """Create or migrate the database to the latest schema, the build queue's tables included when it has them."""
     prepare_data_dir(settings)
     upgrade_database(settings.resolved_database_url)
-    if settings.build_queue == "procrastinate":
-        asyncio.run(prepare_queue_schema(settings.resolved_database_url, migrate=True))
+    asyncio.run(build_queue_for(settings).prepare(settings))
 
 
 async def seed_demo(settings: Settings, *, today: date | None = None) -> SeedResult:
@@ -141,29 +135,14 @@ def server_options(settings: Settings, *, host: str | None = None, port: int | N
 
 
 def api_app(settings: Settings) -> FastAPI:
-    """The API application; with the embedded build queue it also reacts to events, schedules and carries out site
-    builds in-process (with procrastinate, `rapport worker` processes do)."""
-    background = [] if settings.build_queue != "embedded" else [
-        functools.partial(run_reactions_forever, settings=settings),
-        functools.partial(_build_worker, settings=settings),
-        run_scheduler,
-    ]
-    return create_app(settings, background=background)
-
-
-async def _build_worker(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings) -> None:
-    """The in-process build worker; its build processes stop with it."""
-    try:
-        await run_build_worker(session_factory, settings=settings)
-    finally:
-        close_build_pool()
+    """The API application, with what its build queue runs beside it (with the embedded queue: reactions to
+    events, the schedule and the builds; with procrastinate, `rapport worker` processes do that)."""
+    return create_app(settings, background=build_queue_for(settings).server_jobs(settings))
 
 
 async def run_worker(settings: Settings, *, concurrency: int = 1, console: Console | None = None) -> None:
     """Carry out queued site builds as one of any number of worker processes, until SIGINT or SIGTERM."""
-    if settings.build_queue != "procrastinate":
-        raise SettingsError("rapport worker needs RAPPORT_BUILD_QUEUE=procrastinate "
-                            "(with the embedded queue, rapport serve carries out the builds)")
+    queue = build_queue_for(settings)
     settings.check_mode()
     console = console or Console(quiet=True)
 
@@ -174,12 +153,9 @@ async def run_worker(settings: Settings, *, concurrency: int = 1, console: Conso
         console.print(f"build {build.id} of {outcome.slug}: {outcome.state.value}"
                       + (f" ({outcome.error})" if outcome.error else ""), markup=False)
 
-    try:
-        async with database(settings) as session_factory:
-            await run_queue_worker(session_factory, settings=settings, concurrency=concurrency, on_done=done,
-                                   on_ready=ready)
-    finally:
-        close_build_pool()
+    async with database(settings) as session_factory:
+        await queue.run_workers(session_factory, settings=settings, concurrency=concurrency, on_done=done,
+                                on_ready=ready)
     console.print("worker stopped")
 
 

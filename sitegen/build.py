@@ -18,7 +18,7 @@ from sitegen.build_plugin import PortalBuildPlugin
 _build_lock = threading.Lock()
 
 
-def build_site(*, project_dir: Path, site_dir: Path, build_epoch: int) -> None:
+def build_mkdocs_site(*, project_dir: Path, site_dir: Path, build_epoch: int) -> None:
     """Build the MkDocs project in project_dir into site_dir, dated build_epoch (Unix seconds)."""
     with _build_lock, _source_date_epoch(build_epoch), _quiet_mkdocs():
         config = load_config(config_file=str(project_dir / "mkdocs.yml"), site_dir=str(site_dir))

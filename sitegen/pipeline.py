@@ -7,24 +7,24 @@ import functools
 import hashlib
 import logging
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 import portal_theme
+from api.changes.service import data_version
 from api.feedback.models import Touchpoint
 from api.feedback.site_links import site_survey_links
-from api.changes.service import data_version
 from api.settings import Settings
 from api.sites import build_queue
 from api.sites import service as site_service
-from api.sites.models import BuildState, BuildTrigger, SiteBuild
+from api.sites.models import BuildState, SiteBuild
 from sitegen.lease import Lease, LeaseLost, held
 from sitegen.pool import build_pool
 from sitegen.publish import Publisher, publisher_for
@@ -64,63 +64,19 @@ class BuildOutcome:
     taken_back: bool = False  # the attempt lost its lease: it recorded nothing, the build is another attempt's
 
 
-async def build_sites(
-    session_factory: async_sessionmaker[AsyncSession],
-    *,
-    settings: Settings,
-    slugs: list[str] | None = None,
-    target: str | None = None,
-    force: bool = False,
-    trigger: BuildTrigger = BuildTrigger.MANUAL,
-    on_done: Callable[[BuildOutcome], None] | None = None,
-) -> list[BuildOutcome]:
-    """Build and publish the sites of `slugs` (every enabled client when None), as many at once as build processes."""
-    target = target or settings.resolved_publish_target
-    publisher = publisher_for(target, settings)
-    async with session_factory() as session:
-        entries = await site_service.client_sites(session, slugs=slugs)
-    slots = asyncio.Semaphore(settings.resolved_build_processes)
-    # The builds take turns at the database (their snapshots run on this one event loop anyway) and overlap
-    # their building and uploading; on SQLite, waiting for the write lock instead would sleep in steps of 100 ms.
-    turn = asyncio.Lock()
-    # Outcomes, and the on_done calls, keep the clients' order whatever order their builds end in.
-    outcomes: list[BuildOutcome | None] = [None] * len(entries)
-    reported = 0
-
-    async def build_one(index: int, client_id: int) -> None:
-        nonlocal reported
-        async with slots, session_factory() as session:
-            async with turn:
-                build = await build_queue.start_build(session, client_id=client_id, trigger=trigger, target=target,
-                                                       lease=settings.build_lease)
-                await session.commit()
-            outcomes[index] = await _carry_out(session, build, settings=settings, publisher=publisher, force=force,
-                                               turn=turn)
-        while reported < len(outcomes) and (outcome := outcomes[reported]) is not None:
-            reported += 1
-            if on_done is not None:
-                on_done(outcome)
-
-    tasks = [asyncio.create_task(build_one(index, entry.client.id)) for index, entry in enumerate(entries)]
-    try:
-        await asyncio.gather(*tasks)
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
-    return [outcome for outcome in outcomes if outcome is not None]
-
-
-async def publish_build(session: AsyncSession, build: SiteBuild, *, settings: Settings,
-                        publisher: Publisher | None = None, force: bool = False) -> BuildOutcome:
-    """Carry out one running build: snapshot, render, build, publish; record how it ended.
+async def publish_site(session: AsyncSession, build: SiteBuild, *, settings: Settings,
+                       publisher: Publisher | None = None, force: bool = False,
+                       turn: AbstractAsyncContextManager[Any] | None = None) -> BuildOutcome:
+    """Carry out one claimed build: snapshot, render, build, publish; record how it ended.
 
     Rendering and building run in a build process and publishing in a worker thread, so a server carrying out
-    builds keeps answering requests.
+    builds keeps answering requests. Builds running side by side in one process may share a `turn`, a lock they
+    take for each use of the database (on SQLite, waiting for the write lock would sleep in steps of 100 ms).
+    The database work is committed at the steps' boundaries: the snapshot read (or the build found unchanged),
+    and the outcome recorded.
     """
     return await _carry_out(session, build, settings=settings, publisher=publisher, force=force,
-                            turn=nullcontext())
+                            turn=turn or nullcontext())
 
 
 @dataclass(frozen=True)
@@ -135,7 +91,7 @@ class _Snapshot:
 
 async def _carry_out(session: AsyncSession, build: SiteBuild, *, settings: Settings, publisher: Publisher | None,
                      force: bool, turn: AbstractAsyncContextManager[Any]) -> BuildOutcome:
-    """publish_build, with every use of the database inside `turn`, under the build's lease."""
+    """publish_site, with every use of the database inside `turn`, under the build's lease."""
     owner, build_id, client_id = build.lease_owner, build.id, build.client_id  # read before a rollback expires them
     assert owner is not None, "a build is carried out only once claimed"
     async with held(session.bind, build_id=build_id, owner=owner, length=settings.build_lease) as lease:
@@ -157,8 +113,9 @@ async def _carry_out_leased(session: AsyncSession, build: SiteBuild, *, settings
     async with turn:
         entry = await site_service.client_site(session, client_id=build.client_id)
         try:
-            publisher = publisher or publisher_for(build.target, settings)
             snapshot = await _take_snapshot(session, build, entry, settings=settings, force=force, lease=lease)
+            if snapshot is not None:
+                publisher = publisher or publisher_for(build.target, settings)
         except LeaseLost:
             raise
         except Exception as exc:  # noqa: BLE001 - any failure is recorded on the build and the old site stays

@@ -20,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sitegen.build import build_site
+from sitegen.build import build_mkdocs_site
 from sitegen.render import SiteOptions, render_site_project
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def render_and_build(snapshot: dict[str, Any], *, options: SiteOptions, work_dir
     """Render `snapshot` into `work_dir`/project and build it into `work_dir`/site; returns the site folder."""
     project_dir, site_dir = work_dir / "project", work_dir / "site"
     render_site_project(snapshot, project_dir=project_dir, options=options)
-    build_site(project_dir=project_dir, site_dir=site_dir, build_epoch=build_epoch)
+    build_mkdocs_site(project_dir=project_dir, site_dir=site_dir, build_epoch=build_epoch)
     return site_dir
 
 

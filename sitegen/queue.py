@@ -68,7 +68,7 @@ def queue_app(settings: Settings, *, concurrency: int = 1) -> App:
     connector = PsycopgConnector(conninfo=queue_conninfo(settings.resolved_database_url),
                                  min_size=1, max_size=concurrency + 4)
     app = App(connector=connector)
-    app.task(name=BUILD_TASK, pass_context=True)(build_site)
+    app.task(name=BUILD_TASK, pass_context=True)(run_build_job)
     app.task(name=REACTION_TASK, pass_context=True)(react)
     schedule = app.task(name=SCHEDULE_TASK, pass_context=True, queueing_lock=SCHEDULE_TASK)(queue_due_builds)
     # procrastinate defers a periodic job once per tick across every worker: the schedule runs once, not per worker.
@@ -76,7 +76,7 @@ def queue_app(settings: Settings, *, concurrency: int = 1) -> App:
     return app
 
 
-async def build_site(context: JobContext, build_id: int) -> str:
+async def run_build_job(context: JobContext, build_id: int) -> str:
     """Carry out one queued build; nothing when it is no longer queued or not yet due."""
     runtime: QueueRuntime = context.additional_context[RUNTIME]
     async with runtime.session_factory() as session:

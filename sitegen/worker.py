@@ -1,9 +1,12 @@
-"""Build workers: take queued site builds one at a time and carry them out."""
+"""Carrying out queued site builds: the embedded worker takes them one at a time; every path ends in
+carry_out_build."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from contextlib import AbstractAsyncContextManager, nullcontext
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -12,7 +15,8 @@ from api.kit.tasks import stopping
 from api.settings import Settings
 from api.sites import build_queue
 from api.sites.models import BuildState, SiteBuild
-from sitegen.pipeline import BuildOutcome, publish_build
+from sitegen.pipeline import BuildOutcome, publish_site
+from sitegen.publish import Publisher
 
 logger = logging.getLogger("rapport.sitegen")
 
@@ -27,13 +31,19 @@ async def run_next_build(session_factory: async_sessionmaker[AsyncSession], *, s
         return await carry_out_build(session, build, settings=settings)
 
 
-async def carry_out_build(session: AsyncSession, build: SiteBuild, *, settings: Settings) -> BuildOutcome:
-    """Publish a build just claimed; a failed attempt goes back in the queue with a growing delay while attempts remain."""
-    build.target = settings.resolved_publish_target
-    await session.commit()
-    outcome = await publish_build(session, build, settings=settings)
-    if outcome.state is BuildState.FAILED and not outcome.taken_back and build_queue.retry_later(build, now=utcnow()):
+async def carry_out_build(session: AsyncSession, build: SiteBuild, *, settings: Settings, target: str | None = None,
+                          force: bool = False, retry: bool = True, publisher: Publisher | None = None,
+                          turn: AbstractAsyncContextManager[Any] | None = None) -> BuildOutcome:
+    """Publish a build just claimed, to `target` (the configured one by default); a failed attempt goes back in the
+    queue with a growing delay while attempts remain, unless `retry` is off (someone is watching it)."""
+    async with turn or nullcontext():
+        build.target = target or settings.resolved_publish_target
         await session.commit()
+    outcome = await publish_site(session, build, settings=settings, publisher=publisher, force=force, turn=turn)
+    if outcome.state is BuildState.FAILED and not outcome.taken_back and retry:
+        async with turn or nullcontext():
+            if build_queue.retry_later(build, now=utcnow()):
+                await session.commit()
     return outcome
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from api.kit.columns import utcnow
 from api.sites.models import BuildState, BuildTrigger, Site, SiteBuild
@@ -130,11 +131,15 @@ async def claim_next_build(session: AsyncSession, *, lease: timedelta = LEASE) -
 
 
 async def claim_build(session: AsyncSession, *, build_id: int, lease: timedelta = LEASE) -> SiteBuild | None:
-    """Take one queued build that is due (QUEUED to RUNNING in one statement, leased for `lease`); None when it is not."""
+    """Take one queued build that is due, while no other build of its client runs (QUEUED to RUNNING in one
+    statement, leased for `lease`); None when it cannot be taken now."""
     now = utcnow()
+    other = aliased(SiteBuild)  # not correlated with the row being updated
+    running = select(other.client_id).where(other.state == BuildState.RUNNING)
     claimed = await session.execute(
         update(SiteBuild).where(SiteBuild.id == build_id, SiteBuild.state == BuildState.QUEUED,
-                                or_(SiteBuild.retry_at.is_(None), SiteBuild.retry_at <= now))
+                                or_(SiteBuild.retry_at.is_(None), SiteBuild.retry_at <= now),
+                                SiteBuild.client_id.not_in(running))
         .values(state=BuildState.RUNNING, started_at=now, attempts=SiteBuild.attempts + 1,
                 lease_owner=new_lease_owner(), lease_expires_at=now + lease)
     )

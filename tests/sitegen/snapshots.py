@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build_site
+from sitegen.build import build_mkdocs_site
 from sitegen.render import SiteOptions, render_site_project
 
 
@@ -241,5 +241,5 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, snapshot: dict, *, opti
     """`snapshot` rendered and built in-process into a fresh folder: the built site's folder."""
     project_dir, site_dir = tmp_path_factory.mktemp("project"), tmp_path_factory.mktemp("site")
     render_site_project(snapshot, project_dir=project_dir, options=options)
-    build_site(project_dir=project_dir, site_dir=site_dir, build_epoch=epoch)
+    build_mkdocs_site(project_dir=project_dir, site_dir=site_dir, build_epoch=epoch)
     return site_dir

@@ -21,7 +21,7 @@ from api.database import upgrade_database
 from api.demo.seed import seed_demo
 from api.kit.database import create_engine, create_session_factory
 from api.sites.models import BuildState
-from sitegen import pipeline
+from sitegen import foreground, pipeline
 from tests.fixtures.auth import settings_for
 from tests.fixtures.browser import axe_violations, preload_axe, serving_folder, watch
 from tests.fixtures.database import BACKENDS, create_empty_database, drop_database
@@ -60,7 +60,7 @@ async def _publish_demo(database_url: str, folder: Path) -> list[pipeline.BuildO
         async with session_factory() as session:
             await seed_demo(session, today=date.today())
             await session.commit()
-        return await pipeline.build_sites(session_factory, settings=settings_for(database_url, folder))
+        return await foreground.build_sites(session_factory, settings=settings_for(database_url, folder))
     finally:
         await engine.dispose()
 

@@ -14,7 +14,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.utils import meta
 
-from sitegen.build import build_site
+from sitegen.build import build_mkdocs_site
 from sitegen.build_plugin import MKDOCS_EXTENSIONS, raw_html_page
 from sitegen.render import SiteOptions, render_site_project
 from tests.sitegen.snapshots import (
@@ -65,8 +65,8 @@ def test_a_site_built_with_the_plugin_is_byte_for_byte_what_plain_mkdocs_builds(
 ) -> None:
     project_dir = tmp_path / "project"
     render_site_project(SNAPSHOTS[name](), project_dir=project_dir, options=OPTIONS)
-    build_site(project_dir=project_dir, site_dir=tmp_path / "ours", build_epoch=EPOCH)
-    build_site(project_dir=project_dir, site_dir=tmp_path / "ours-again", build_epoch=EPOCH)  # cached templates
+    build_mkdocs_site(project_dir=project_dir, site_dir=tmp_path / "ours", build_epoch=EPOCH)
+    build_mkdocs_site(project_dir=project_dir, site_dir=tmp_path / "ours-again", build_epoch=EPOCH)  # cached templates
     _plain_mkdocs_build(project_dir, tmp_path / "plain", monkeypatch)
 
     ours = _hashes(tmp_path / "ours")

@@ -16,7 +16,7 @@ from api.organizations.models import OrganizationKind
 from api.projects.models import Visibility
 from api.reports.models import ReportCadence, ReportState
 from api.sites.models import BuildState
-from sitegen import pipeline
+from sitegen import foreground, pipeline
 from tests.fixtures.auth import settings_for
 from tests.fixtures.factories import (
     assign,
@@ -68,7 +68,7 @@ async def _seed(url: str) -> None:
 async def _build(url: str, folder: Path) -> list[pipeline.BuildOutcome]:
     engine = create_engine(url)
     try:
-        return await pipeline.build_sites(create_session_factory(engine), settings=settings_for(url, folder))
+        return await foreground.build_sites(create_session_factory(engine), settings=settings_for(url, folder))
     finally:
         await engine.dispose()
 

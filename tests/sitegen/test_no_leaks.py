@@ -18,7 +18,7 @@ from api.kit.database import create_engine, create_session_factory
 from api.projects.models import Visibility
 from api.reports.models import ReportState
 from api.sites.models import BuildState
-from sitegen import pipeline
+from sitegen import foreground, pipeline
 from tests.fixtures.auth import settings_for
 from tests.fixtures.factories import (
     make_action_item,
@@ -125,7 +125,7 @@ def published(fresh_database_url: str, tmp_path: Path) -> dict[str, Path]:
     async def run() -> list[pipeline.BuildOutcome]:
         engine = create_engine(url)
         try:
-            return await pipeline.build_sites(create_session_factory(engine), settings=settings_for(url, folder))
+            return await foreground.build_sites(create_session_factory(engine), settings=settings_for(url, folder))
         finally:
             await engine.dispose()
 

@@ -16,7 +16,7 @@ from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import Project
 from api.sites import service as site_service
 from api.sites.models import BuildState, Site, SiteBuild
-from sitegen import pipeline, pool
+from sitegen import foreground, pipeline, pool
 from tests.fixtures.auth import settings_for
 from tests.fixtures.factories import make_client, make_project
 from tests.sitegen import build_faults
@@ -37,7 +37,7 @@ async def _seed(url: str) -> None:
 async def _run(url: str, folder: Path, **kwargs: object) -> list[pipeline.BuildOutcome]:
     engine = create_engine(url)
     try:
-        return await pipeline.build_sites(create_session_factory(engine), settings=settings_for(url, folder), **kwargs)
+        return await foreground.build_sites(create_session_factory(engine), settings=settings_for(url, folder), **kwargs)
     finally:
         await engine.dispose()
 

@@ -13,8 +13,8 @@ from api.database import upgrade_database
 from api.kit.database import create_engine, create_session_factory
 from api.projects.models import Project
 from api.sites.models import BuildState, SiteBuild
-from sitegen import pipeline, pool
-from sitegen.build import build_site
+from sitegen import foreground, pipeline, pool
+from sitegen.build import build_mkdocs_site
 from sitegen.render import SiteOptions, render_site_project
 from tests.fixtures.auth import settings_for
 from tests.fixtures.factories import make_client, make_project
@@ -49,7 +49,7 @@ def test_the_same_snapshot_gives_the_same_bytes_in_two_build_processes_and_in_th
         first.close()
         second.close()
     render_site_project(transit_snapshot(), project_dir=tmp_path / "here" / "project", options=OPTIONS)
-    build_site(project_dir=tmp_path / "here" / "project", site_dir=tmp_path / "here" / "site", build_epoch=EPOCH)
+    build_mkdocs_site(project_dir=tmp_path / "here" / "project", site_dir=tmp_path / "here" / "site", build_epoch=EPOCH)
 
     hashes = [_hashes(site) for site in sites]
     assert sites == [tmp_path / "first" / "site", tmp_path / "second" / "site"]
@@ -93,7 +93,7 @@ async def _run(url: str, folder: Path, **kwargs: object) -> list[pipeline.BuildO
     engine = create_engine(url)
     try:
         settings = settings_for(url, folder, build_processes=2)
-        return await pipeline.build_sites(create_session_factory(engine), settings=settings, **kwargs)
+        return await foreground.build_sites(create_session_factory(engine), settings=settings, **kwargs)
     finally:
         await engine.dispose()
 

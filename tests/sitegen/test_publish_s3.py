@@ -23,7 +23,7 @@ from api.kit.database import create_engine, create_session_factory
 from api.settings import Settings
 from api.sites.models import BuildState, Site, SiteBuild
 from api.sites.headers import CONTENT_SECURITY_POLICY
-from sitegen import pipeline
+from sitegen import foreground, pipeline
 from sitegen.manifest import Manifest, MassDeletionError
 from sitegen.publish import ConcurrentPublishError, publisher_for
 from sitegen.publish_s3 import S3Publisher, s3_client
@@ -292,13 +292,13 @@ async def _publish_then_rotate(url: str, settings: Settings, store: Store) -> tu
             await make_project(session, client=harbor, code="HB-1", name="Dredging Permits Portal")
             await make_project(session, client=parks, code="PK-1", name="Trail Sensor Network")
             await session.commit()
-        outcomes = await pipeline.build_sites(factory, settings=settings,
+        outcomes = await foreground.build_sites(factory, settings=settings,
                                               on_done=lambda outcome: published.append(store.files(outcome.site_path)))
-        outcomes += await pipeline.build_sites(factory, settings=settings, force=True)
+        outcomes += await foreground.build_sites(factory, settings=settings, force=True)
         async with factory() as session:
             await session.execute(update(Site).where(Site.client_id == harbor.id).values(site_key="rotated"))
             await session.commit()
-        outcomes += await pipeline.build_sites(factory, settings=settings, slugs=["harbor"])
+        outcomes += await foreground.build_sites(factory, settings=settings, slugs=["harbor"])
         async with factory() as session:
             return outcomes, published, list(await session.scalars(select(SiteBuild).order_by(SiteBuild.id)))
     finally:

@@ -66,3 +66,13 @@ async def test_a_build_cut_short_goes_back_in_the_queue_until_its_attempts_are_u
     build_queue.requeue_interrupted(last)
     assert last.state is BuildState.FAILED and last.finished_at is not None
     assert f"{build_queue.MAX_ATTEMPTS} times" in (last.error or "")
+
+
+async def test_a_build_is_not_claimed_while_another_of_its_client_runs(session: AsyncSession) -> None:
+    running = await _queued(session, "harbor")
+    assert await build_queue.claim_build(session, build_id=running.id) is not None
+    waiting = await build_queue.queue_build(session, client_id=running.client_id, trigger=BuildTrigger.MANUAL)
+    assert await build_queue.claim_build(session, build_id=waiting.id) is None
+    build_queue.finish_build(running, state=BuildState.PUBLISHED)
+    await session.flush()
+    assert (await build_queue.claim_build(session, build_id=waiting.id)).state is BuildState.RUNNING
