@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.feedback.models import (
@@ -92,8 +92,10 @@ async def seed_clients(session: AsyncSession, *, clients: int, size: ClientSize)
 
 
 async def rename_first_project(session: AsyncSession, *, number: int, name: str) -> None:
-    """Change what one client's site shows: the name of its first project."""
-    await session.execute(update(Project).where(Project.code == f"C{number:04d}-0").values(name=name))
+    """Change what one client's site shows: the name of its first project (through the ORM, as Rapport writes, so
+    that only that client's data version moves)."""
+    project = await session.scalar(select(Project).where(Project.code == f"C{number:04d}-0"))
+    project.name = name
 
 
 def _milestones(project: Project, size: ClientSize, rng: random.Random) -> list[Milestone]:

@@ -162,7 +162,7 @@ async def _take_snapshot(session: AsyncSession, build: SiteBuild, entry: site_se
                     version=await data_version(session, client_id=build.client_id))
     site = entry.site
     current = site.published_key == site.site_key
-    if not force and current and site.published_build_key == key:
+    if not force and is_live(entry, key):
         await _hold(session, lease)
         build_queue.finish_build(build, state=BuildState.UNCHANGED, input_hash=site.published_input_hash)
         await session.commit()
@@ -178,6 +178,12 @@ async def _take_snapshot(session: AsyncSession, build: SiteBuild, entry: site_se
     # Nothing after this reads the database: end the transaction (on SQLite, the write lock) before the file work.
     await session.commit()
     return _Snapshot(options=options, data=data, digest=digest, key=key)
+
+
+def is_live(entry: site_service.ClientSite, key: str) -> bool:
+    """Whether the site at its current address was published from `key`: then a build has nothing to do."""
+    site = entry.site
+    return site.published_key == site.site_key and site.published_build_key == key
 
 
 def build_key(entry: site_service.ClientSite, options: SiteOptions, *, target: str, version: int) -> str:

@@ -10,13 +10,15 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit_service
+from api.audit.changes import apply_changes, record_change
+from api.auth.people import pmo_person
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.changes.events import record_event
 from api.feedback.events import ActionItemChanged
 from api.feedback.models import ActionItem, ActionItemStatus, Feedback
-from api.feedback.references import pmo_person, subject_of
+from api.feedback.references import subject_of
 from api.kit.columns import utcnow
 from api.kit.errors import InvalidInput, NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate
@@ -159,23 +161,21 @@ async def update_action_item(session: AsyncSession, *, principal: Principal, act
         status=changes.status or item.status,
         we_did=item.we_did if changes.we_did is None else changes.we_did,
     )
-    changed: dict[str, object] = {}
+    values: dict[str, object] = {name: getattr(changes, name) for name in ("you_said", "we_did", "client_visible",
+                                                                           "due_date")
+                                 if getattr(changes, name) is not None}
     if changes.owner_email is not None:
-        owner = await pmo_person(session, email=changes.owner_email, field="ownerEmail")
-        item.owner_id, changed["owner_id"] = owner.id, owner.id
-    for name in ("you_said", "we_did", "client_visible", "due_date"):
-        value = getattr(changes, name)
-        if value is not None:
-            setattr(item, name, value)
-            changed[name] = value.isoformat() if isinstance(value, date) else value
+        values["owner_id"] = (await pmo_person(session, email=changes.owner_email, field="ownerEmail")).id
     if changes.title is not None:
-        item.title, changed["title"] = changes.title.strip(), changes.title.strip()
+        values["title"] = changes.title.strip()
     if changes.status is not None and changes.status is not item.status:
-        item.completed_at = utcnow() if changes.status is ActionItemStatus.DONE else None
-        item.status, changed["status"] = changes.status, changes.status.value
+        values["status"] = changes.status
+        values["completed_at"] = utcnow() if changes.status is ActionItemStatus.DONE else None
+    changed = apply_changes(item, values)
+    changed.pop("completed_at", None)  # follows the status
     await session.flush()
-    await audit_service.record(session, principal=principal, action="action_item.update", object_type="ActionItem",
-                               object_id=item.id, organization_id=item.client_id, details=changed)
+    await record_change(session, principal=principal, action="action_item.update", row=item,
+                        client_id=item.client_id, changed=changed)
     _record_item_event(session, item, principal=principal, created=False, fields=sorted(changed))
     return item
 

@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.audit import service as audit_service
 from api.auth.models import User
 from api.auth.permissions import require_pmo_staff
+from api.auth.people import client_person
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.auth.tokens import sign_token
 from api.feedback.models import InvitationTrigger, SurveyInvitation, Touchpoint
-from api.feedback.references import client_person, narrowed, subject_of
+from api.feedback.references import narrowed, subject_of
 from api.kit.columns import utcnow
 from api.kit.errors import Conflict, Validator
 from api.kit.pagination import Page, PageRequest, paginate

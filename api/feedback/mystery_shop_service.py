@@ -10,6 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit_service
+from api.auth.people import pmo_person
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
@@ -17,7 +18,7 @@ from api.changes.events import record_event
 from api.feedback.events import MysteryShopRecorded
 from api.feedback.metrics import mystery_shop_percent
 from api.feedback.models import MysteryShop, Touchpoint
-from api.feedback.references import narrowed, pmo_person, subject_of
+from api.feedback.references import narrowed, subject_of
 from api.kit.columns import utcnow
 from api.kit.errors import Validator
 from api.kit.pagination import Page, PageRequest, paginate

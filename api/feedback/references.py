@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth.models import Membership, User
-from api.auth.principal import PMO_ROLES, Principal
+from api.auth.models import User
+from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.feedback.models import Touchpoint
 from api.kit.errors import InvalidInput, NotFound
@@ -70,32 +70,6 @@ async def _subject_project(session: AsyncSession, principal: Principal, entity: 
     if owner is None or (project_id is not None and owner != project_id):
         raise NotFound(f"no such {'report' if entity is StatusReport else 'milestone'} for this project", field=field)
     return owner
-
-
-async def client_person(session: AsyncSession, *, client_id: int, email: str, field: str) -> User:
-    """The active user with `email` who belongs to the client, or NotFound on `field`."""
-    user = await session.scalar(
-        _active_user(email).join(Membership, Membership.user_id == User.id)
-        .where(Membership.organization_id == client_id)
-    )
-    if user is None:
-        raise NotFound("no such person at this client", field=field)
-    return user
-
-
-async def pmo_person(session: AsyncSession, *, email: str, field: str) -> User:
-    """The active PMO staff member with `email`, or NotFound on `field`."""
-    user = await session.scalar(
-        _active_user(email).join(Membership, Membership.user_id == User.id)
-        .where(Membership.role.in_(PMO_ROLES)).limit(1)
-    )
-    if user is None:
-        raise NotFound("no such PMO staff member", field=field)
-    return user
-
-
-def _active_user(email: str):  # noqa: ANN202 - a Select over User
-    return select(User).where(func.lower(User.email) == email.strip().lower(), User.is_active.is_(True))
 
 
 async def people_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> list[User | None]:

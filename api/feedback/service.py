@@ -9,6 +9,7 @@ from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit_service
+from api.auth.people import client_person
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.changes.events import record_event
@@ -16,7 +17,7 @@ from api.feedback import action_item_service
 from api.feedback.events import FeedbackReceived
 from api.feedback.metrics import CSAT_DETRACTORS, NPS_DETRACTORS, is_detractor
 from api.feedback.models import Feedback, FeedbackChannel, Touchpoint
-from api.feedback.references import client_person, narrowed, subject_of
+from api.feedback.references import narrowed, subject_of
 from api.kit.errors import Forbidden, NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate
 from api.projects.models import Project

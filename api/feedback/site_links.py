@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -21,16 +22,7 @@ async def site_survey_links(session: AsyncSession, *, settings: Settings, client
                             now: datetime | None = None) -> dict[Touchpoint, str]:
     """One link per touchpoint for the client's site, reusing each one until it has 30 days or fewer of use left."""
     now = (now or utcnow()).replace(microsecond=0)
-    current = await session.scalars(
-        select(SurveyInvitation)
-        .where(SurveyInvitation.client_id == client_id, SurveyInvitation.trigger == InvitationTrigger.SITE,
-               SurveyInvitation.contact_id.is_(None), SurveyInvitation.expires_at > now + SITE_LINK_RENEWAL,
-               SurveyInvitation.uses < SurveyInvitation.max_uses)
-        .order_by(SurveyInvitation.sent_at, SurveyInvitation.id)
-    )
-    by_touchpoint: dict[Touchpoint, SurveyInvitation] = {}
-    for invitation in current:
-        by_touchpoint.setdefault(invitation.touchpoint, invitation)
+    by_touchpoint = (await _usable(session, client_ids=[client_id], now=now)).get(client_id, {})
     links: dict[Touchpoint, str] = {}
     for touchpoint in Touchpoint:
         invitation = by_touchpoint.get(touchpoint)
@@ -42,6 +34,33 @@ async def site_survey_links(session: AsyncSession, *, settings: Settings, client
         else:
             links[touchpoint] = survey_link(invitation, settings=settings)
     return links
+
+
+async def current_site_survey_links(session: AsyncSession, *, settings: Settings, client_ids: Sequence[int],
+                                    now: datetime | None = None) -> dict[int, dict[Touchpoint, str]]:
+    """The site links of each client that has a usable one for every touchpoint (what site_survey_links would
+    return without issuing any), in one read; a client that needs a new link is left out."""
+    now = (now or utcnow()).replace(microsecond=0)
+    usable = await _usable(session, client_ids=client_ids, now=now)
+    return {client_id: {touchpoint: survey_link(invitation, settings=settings)
+                        for touchpoint, invitation in by_touchpoint.items()}
+            for client_id, by_touchpoint in usable.items() if len(by_touchpoint) == len(Touchpoint)}
+
+
+async def _usable(session: AsyncSession, *, client_ids: Sequence[int],
+                  now: datetime) -> dict[int, dict[Touchpoint, SurveyInvitation]]:
+    """Per client, the oldest site link of each touchpoint with more than the renewal margin of use left."""
+    rows = await session.scalars(
+        select(SurveyInvitation)
+        .where(SurveyInvitation.client_id.in_(client_ids), SurveyInvitation.trigger == InvitationTrigger.SITE,
+               SurveyInvitation.contact_id.is_(None), SurveyInvitation.expires_at > now + SITE_LINK_RENEWAL,
+               SurveyInvitation.uses < SurveyInvitation.max_uses)
+        .order_by(SurveyInvitation.sent_at, SurveyInvitation.id)
+    )
+    usable: dict[int, dict[Touchpoint, SurveyInvitation]] = {}
+    for invitation in rows:
+        usable.setdefault(invitation.client_id, {}).setdefault(invitation.touchpoint, invitation)
+    return usable
 
 
 async def revoke_site_survey_links(session: AsyncSession, *, client_id: int, now: datetime | None = None) -> int:

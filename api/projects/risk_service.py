@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.audit.changes import apply_changes, record_change
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
@@ -18,7 +19,6 @@ from api.kit.columns import utcnow
 from api.kit.errors import NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate_children
 from api.projects import service as project_service
-from api.projects.audit import apply_changes, record_change
 from api.projects.events import RiskChanged
 from api.projects.models import Risk, RiskKind, RiskStatus, Visibility
 from api.projects.rules import check_scale, check_text, risk_severity

@@ -11,15 +11,15 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth.models import Membership, User
+from api.audit.changes import apply_changes, record_change
+from api.auth.people import find_pmo_person
 from api.auth.permissions import require_pmo_staff
-from api.auth.principal import PMO_ROLES, Principal
+from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.changes.events import record_event
 from api.kit.errors import Conflict, NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate, paginate_children
 from api.organizations.models import Organization, OrganizationKind
-from api.projects.audit import apply_changes, record_change
 from api.projects.events import ProjectChanged, ProjectClosed
 from api.projects.models import Health, Project, ProjectPhase, ProjectStatus
 from api.projects.rules import (
@@ -191,7 +191,8 @@ async def _checked_values(session: AsyncSession, validator: Validator, *, fields
         validator.check(start <= end, "endDate", "endDate must not be before startDate")
     manager_id = None
     if fields.manager_email is not None:
-        manager_id = await _pmo_staff_user_id(session, email=fields.manager_email)
+        manager = await find_pmo_person(session, email=fields.manager_email)
+        manager_id = manager.id if manager else None
         validator.check(manager_id is not None, "managerEmail", "the manager must be an active PMO staff member")
     validator.raise_if_any()
     values = {
@@ -215,15 +216,6 @@ async def _checked_values(session: AsyncSession, validator: Validator, *, fields
         "manager_id": manager_id,
     }
     return {name: value for name, value in values.items() if value is not None}
-
-
-async def _pmo_staff_user_id(session: AsyncSession, *, email: str) -> int | None:
-    return await session.scalar(
-        select(User.id)
-        .join(Membership, Membership.user_id == User.id)
-        .where(User.email == email.strip().lower(), User.is_active.is_(True), Membership.role.in_(PMO_ROLES))
-        .limit(1)
-    )
 
 
 async def _check_code_free(session: AsyncSession, *, client_id: int, code: str, project_id: int | None) -> None:

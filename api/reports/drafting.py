@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
+from api.audit.changes import apply_changes
 from api.kit.errors import Validator
 from api.reports.models import ReportCadence, StatusReport
 
@@ -78,10 +79,5 @@ def validate_fields(wanted: ReportFields, *, amended: StatusReport | None) -> No
 
 def apply_fields(report: StatusReport, wanted: ReportFields) -> list[str]:
     """Set `wanted` on `report`; the input names of the fields that changed."""
-    changed = []
-    for field in fields(ReportFields):
-        value = getattr(wanted, field.name)
-        if getattr(report, field.name) != value:
-            setattr(report, field.name, value)
-            changed.append(input_name(field.name))
-    return changed
+    changed = apply_changes(report, {field.name: getattr(wanted, field.name) for field in fields(ReportFields)})
+    return [input_name(name) for name in changed]

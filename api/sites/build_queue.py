@@ -259,3 +259,21 @@ async def _queued(session: AsyncSession, *, client_id: int) -> SiteBuild | None:
         select(SiteBuild).where(SiteBuild.client_id == client_id, SiteBuild.state == BuildState.QUEUED)
         .order_by(SiteBuild.id).limit(1).execution_options(tenant_backstop=False)
     )
+
+
+async def busy_clients(session: AsyncSession, *, client_ids: list[int]) -> set[int]:
+    """The clients among `client_ids` with a build queued or running."""
+    return set(await session.scalars(
+        select(SiteBuild.client_id).where(SiteBuild.client_id.in_(client_ids),
+                                          SiteBuild.state.in_((BuildState.QUEUED, BuildState.RUNNING)))
+    ))
+
+
+def record_unchanged(session: AsyncSession, *, site: Site, target: str, reason: str) -> SiteBuild:
+    """Record a build that found what is live to be what it would publish: done as soon as asked."""
+    now = utcnow()
+    build = SiteBuild(client_id=site.client_id, trigger=BuildTrigger.MANUAL, state=BuildState.UNCHANGED,
+                      reason=reason, target=target, attempts=1, requested_at=now, started_at=now, finished_at=now,
+                      input_hash=site.published_input_hash)
+    session.add(build)
+    return build

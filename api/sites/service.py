@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit_service
+from api.audit.changes import apply_changes, record_change
 from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
@@ -188,14 +189,13 @@ async def update_site(session: AsyncSession, *, principal: Principal, client_id:
     if changes.brand_name is not None:
         validator.check(len(changes.brand_name.strip()) <= 200, "brandName", "brand name must be at most 200 characters")
     validator.raise_if_any()
-    changed = {name: value for name, value in vars(changes).items() if value is not None}
-    for name, value in changed.items():
-        setattr(site, name, value.strip() if isinstance(value, str) else value)
+    changed = apply_changes(site, {name: value.strip() if isinstance(value, str) else value
+                                   for name, value in vars(changes).items() if value is not None})
     if "schedule" in changed or "time_zone" in changed:
         site.next_build_at = None
     await session.flush()
-    await audit_service.record(session, principal=principal, action="site.update", object_type="Site",
-                               object_id=site.id, organization_id=client_id, details=changed)
+    await record_change(session, principal=principal, action="site.update", row=site, client_id=client_id,
+                        changed=changed)
     record_event(session, SiteSettingsChanged(client_id=client_id, actor_user_id=principal.user_id, site_id=site.id,
                                               fields=sorted(changed)))
     return site

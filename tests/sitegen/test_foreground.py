@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from api.database import upgrade_database
@@ -51,3 +52,36 @@ def test_a_build_waits_for_the_clients_running_build_then_runs_as_a_worker_would
     assert states == [BuildState.PUBLISHED]
     assert builds == [(BuildTrigger.SCHEDULE, BuildState.FAILED, ""),
                       (BuildTrigger.MANUAL, BuildState.PUBLISHED, "rapport sites build")]
+
+
+async def _twice(url: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[BuildState, int, str]]:
+    engine = create_engine(url)
+    sessions = create_session_factory(engine)
+    try:
+        async with sessions() as session:
+            for slug in ("harbor", "parks"):
+                await make_project(session, client=await make_client(session, slug=slug), code=f"{slug}-1")
+            await session.commit()
+        settings = settings_for(url, folder)
+        await foreground.build_sites(sessions, settings=settings)
+
+        def no_publishing(*_: object) -> None:
+            raise AssertionError("nothing should be published")
+
+        monkeypatch.setattr(foreground, "publisher_for", no_publishing)
+        seen: list[str] = []
+        outcomes = await foreground.build_sites(sessions, settings=settings, on_done=lambda o: seen.append(o.slug))
+        assert seen == ["harbor", "parks"] and {o.state for o in outcomes} == {BuildState.UNCHANGED}
+        async with sessions() as session:
+            rows = await session.scalars(select(SiteBuild).order_by(SiteBuild.id))
+            return [(row.state, row.attempts, row.reason) for row in rows]
+    finally:
+        await engine.dispose()
+
+
+def test_a_run_with_nothing_changed_records_every_site_unchanged_without_building(
+        fresh_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    upgrade_database(fresh_database_url)
+    builds = asyncio.run(_twice(fresh_database_url, tmp_path, monkeypatch))
+    assert builds == [(BuildState.PUBLISHED, 1, "rapport sites build")] * 2 + [
+        (BuildState.UNCHANGED, 1, "rapport sites build")] * 2

@@ -1,4 +1,4 @@
-"""Audit records for changes to projects, milestones and risks."""
+"""Changing a row and auditing the change, the one way every domain does it."""
 
 from __future__ import annotations
 
