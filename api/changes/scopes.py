@@ -147,14 +147,6 @@ def memberships(connection: Connection, rows: Sequence[object]) -> Touched:
     return touched
 
 
-def assignments(connection: Connection, rows: Sequence[object]) -> Touched:
-    return Touched(_clients_of_projects(connection, values(connection, rows, "project_id")))
-
-
-def projects(connection: Connection, rows: Sequence[object]) -> Touched:
-    return Touched(values(connection, rows, "client_id"))
-
-
 # What a site build shows of the site's own settings, or whether it is built at all; the rest is bookkeeping
 # (schedule, what is live, the next build's time) that builds themselves write.
 SITE_SHOWN = frozenset({"enabled", "brand_name", "accent_color", "logo_url", "site_key", "time_zone"})
@@ -163,8 +155,8 @@ SCOPES: dict[type, Scope] = {
     Organization: Scope(organizations),
     User: Scope(people),
     Membership: Scope(memberships),
-    Project: Scope(projects),
-    Assignment: Scope(assignments),
+    Project: Scope(by_client("client_id")),
+    Assignment: Scope(by_project()),
     Milestone: Scope(by_project()),
     Risk: Scope(seen_when("visibility", [Visibility.CLIENT], by_project())),
     StatusReport: Scope(seen_when("state", [ReportState.PUBLISHED], by_project())),

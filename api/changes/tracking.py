@@ -68,7 +68,7 @@ def _after_flush(session: Session, _context: Any) -> None:
         session.info[RECORDED] = True
     connection = session.connection()
     touched = Touched()
-    for cls, rows in groups.items():
+    for rows in groups.values():
         touched.add(_scope_of(rows[0]).resolve(connection, rows))
     _move_versions(session, connection, touched)
 
@@ -84,13 +84,13 @@ def _bulk_change(state: ORMExecuteState) -> None:
 
 def _move_versions(session: Session, connection: Connection, touched: Touched) -> None:
     bumped: set[int] = session.info.setdefault(BUMPED, set())
-    clients = select(Organization.id).where(Organization.kind == OrganizationKind.CLIENT)
-    if not touched.every:
-        clients = clients.where(Organization.id.in_(touched.client_ids - bumped))
-    if bumped:
-        clients = clients.where(Organization.id.not_in(bumped))
     if not touched.every and not touched.client_ids - bumped:
         return
+    clients = select(Organization.id).where(Organization.kind == OrganizationKind.CLIENT)
+    if not touched.every:
+        clients = clients.where(Organization.id.in_(touched.client_ids))
+    if bumped:
+        clients = clients.where(Organization.id.not_in(bumped))
     client_ids = sorted(connection.scalars(clients))
     if not client_ids:
         return
