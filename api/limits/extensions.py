@@ -16,6 +16,7 @@ from api.auth.principal import Principal
 from api.limits.cost import OperationCost, measure
 from api.limits.document import TokenLimitedParserCache, shape_rules
 from api.limits.rate import Allowance, LocalRateLimiter, RateLimiter
+from api.limits.text import TextGuard
 from api.settings import Settings
 
 NODE_LIMIT_EXCEEDED = "NODE_LIMIT_EXCEEDED"
@@ -44,6 +45,7 @@ def schema_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]
         ),
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=settings.graphql_validation_cache_size),
+        TextGuard,
         lambda: QueryCostLimiter(max_nodes=settings.graphql_max_nodes, limiter=limiter),
     ]
 

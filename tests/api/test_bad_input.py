@@ -6,13 +6,14 @@ import base64
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.app import create_app
 from api.auth.models import Role
 from api.auth.principal import Grant, Principal
 from api.auth.tokens import ACCESS_TOKEN, sign_token
-from api.organizations.models import OrganizationKind
+from api.organizations.models import Organization, OrganizationKind
 from api.settings import Settings
 from tests.fixtures.factories import make_organization
 from tests.fixtures.graphql import execute
@@ -69,3 +70,16 @@ def test_a_signed_token_whose_subject_is_no_user_id_is_refused_with_401(app_sett
                              headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
     assert "INTERNAL" not in response.text
+
+
+@pytest.mark.parametrize("name", ["variable", "literal"])
+async def test_text_holding_a_nul_character_is_refused_and_nothing_is_written(session: AsyncSession, name: str) -> None:
+    staff = await _staff(session)
+    if name == "variable":
+        result = await execute(session, staff, 'mutation($name: String!) { createClient(input: {slug: "nul", '
+                               'name: $name}) { client { slug } } }', name="Harbor\x00Authority")
+    else:
+        result = await execute(session, staff, 'mutation { createClient(input: {slug: "nul", '
+                               'name: "Harbor\\u0000Authority"}) { client { slug } } }')
+    assert "NUL character (U+0000)" in _callers_fault(result.errors)
+    assert await session.scalar(select(Organization.id).where(Organization.slug == "nul")) is None
