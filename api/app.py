@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.changes.tracking import install_change_tracking
-from api.feedback.survey_pages import survey_router
+from api.cx.surveys.pages import survey_router
 from api.http import GraphQLEndpoint, graphql_context, request_id_of
 from api.kit.database import create_engine, create_session_factory
 from api.limits.batching import SequentialBatches, batch_guard
@@ -26,7 +26,6 @@ from api.limits.bodies import BodyLimit
 from api.schema import get_schema
 from api.settings import Settings, get_settings
 from api.sites.headers import SITE_HEADERS
-
 
 
 class GraphQLRoutes(SequentialBatches, GraphQLEndpoint):

@@ -13,12 +13,12 @@ from strawberry.fastapi import BaseContext
 from api.auth.loaders import ApiTokenLoaders
 from api.auth.principal import Principal
 from api.clients.loaders import ClientLoaders
-from api.feedback.loaders import FeedbackLoaders
+from api.cx.loaders import CxLoaders
 from api.kit.pagination import Page
 from api.projects.loaders import ProjectLoaders
 from api.reports.loaders import ReportLoaders
-from api.sites.loaders import SiteLoaders
 from api.settings import Settings
+from api.sites.loaders import SiteLoaders
 
 
 class Context(BaseContext):
@@ -43,9 +43,8 @@ class Context(BaseContext):
         return ClientLoaders(session=self.session, principal=self.principal)
 
     @cached_property
-    def feedback(self) -> FeedbackLoaders:
-        return FeedbackLoaders(session=self.session, principal=self.principal,
-                               minimum_sample=self.settings.cx_minimum_sample)
+    def cx(self) -> CxLoaders:
+        return CxLoaders(session=self.session, principal=self.principal, minimum_sample=self.settings.cx_minimum_sample)
 
     @cached_property
     def projects(self) -> ProjectLoaders:

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator, Iterator
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import SchemaExtension
-from strawberry.types.graphql import OperationType
 from strawberry.relay.types import GlobalIDValueError, InvalidGlobalIDError
 from strawberry.types.execution import StreamExecutionResult
+from strawberry.types.graphql import OperationType
 
 from api.auth.backstop import acting_as
 from api.context import SocketContext

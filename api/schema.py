@@ -14,23 +14,23 @@ from api.auth.mutations import AuthMutations
 from api.auth.queries import AuthQueries
 from api.clients.mutations import ClientMutations
 from api.clients.queries import ClientQueries
+from api.cx.mutations import CxMutations
+from api.cx.queries import CxQueries
 from api.extensions import ErrorPolicy, UnitOfWork
-from api.feedback.mutations import FeedbackMutations
-from api.feedback.queries import FeedbackQueries
 from api.kit.nodes import resolve_node, resolve_nodes
 from api.limits import extensions as limits
 from api.projects.mutations import ProjectMutations
 from api.projects.queries import ProjectQueries
 from api.reports.mutations import ReportMutations
 from api.reports.queries import ReportQueries
+from api.settings import Settings
 from api.sites.mutations import SiteMutations
 from api.sites.queries import SiteQueries
 from api.sites.subscriptions import SiteSubscriptions
-from api.settings import Settings
 
 
 @strawberry.type
-class Query(AuthQueries, ClientQueries, ProjectQueries, SiteQueries, ReportQueries, FeedbackQueries):
+class Query(AuthQueries, ClientQueries, ProjectQueries, SiteQueries, ReportQueries, CxQueries):
     @strawberry.field(description="Any object by its global id, or null when it does not exist or is not visible.")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         return await resolve_node(info, id)
@@ -41,7 +41,7 @@ class Query(AuthQueries, ClientQueries, ProjectQueries, SiteQueries, ReportQueri
 
 
 @strawberry.type
-class Mutation(ClientMutations, SiteMutations, ReportMutations, AuthMutations, ProjectMutations, FeedbackMutations):
+class Mutation(ClientMutations, SiteMutations, ReportMutations, AuthMutations, ProjectMutations, CxMutations):
     """Every mutation, gathered from the domains."""
 
 

@@ -10,11 +10,22 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.models import Membership, Role, User
-from api.feedback.models import Feedback, FeedbackChannel, Touchpoint
+from api.cx.feedback.models import Feedback, FeedbackChannel
+from api.cx.models import Touchpoint
 from api.organizations.models import ClientSector, Organization, OrganizationKind
 from api.projects.models import (
-    Health, Milestone, MilestoneKind, MilestoneStatus, Project, ProjectPhase, ProjectStatus, Risk, RiskKind,
-    RiskSeverity, RiskStatus, Visibility,
+    Health,
+    Milestone,
+    MilestoneKind,
+    MilestoneStatus,
+    Project,
+    ProjectPhase,
+    ProjectStatus,
+    Risk,
+    RiskKind,
+    RiskSeverity,
+    RiskStatus,
+    Visibility,
 )
 from api.reports.models import ReportCadence, ReportState, StatusReport
 from api.sites.models import Site

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import Info
 
-from api.feedback.models import Feedback
+from api.cx.feedback.models import Feedback
 from api.organizations.models import Organization
 from api.projects.models import Milestone, Project, Risk, Visibility
 from api.reports.models import ReportState, StatusReport

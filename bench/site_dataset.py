@@ -10,13 +10,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.feedback.models import (
-    ActionItem,
-    ActionItemStatus,
-    Feedback,
-    FeedbackChannel,
-    Touchpoint,
-)
+from api.cx.action_items.models import ActionItem, ActionItemStatus
+from api.cx.feedback.models import Feedback, FeedbackChannel
+from api.cx.models import Touchpoint
 from api.organizations.models import ClientSector, Organization, OrganizationKind
 from api.projects.models import (
     Health,

@@ -138,7 +138,7 @@ def run_ours(name: str, settings: Settings, *, expect: dict[str, int]) -> Run:
 
 async def run_naive(settings: Settings, folder: str) -> tuple[Run, dict[str, dict[str, str]]]:
     """Per client, one after another: snapshot, render, `mkdocs build` subprocess, upload every file."""
-    from api.feedback.site_links import site_survey_links
+    from api.cx.surveys.site_links import site_survey_links
     from api.kit.database import create_engine, create_session_factory
     from api.sites import service as site_service
     from sitegen.manifest import content_type_for

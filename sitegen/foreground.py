@@ -15,7 +15,7 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.changes.service import data_versions
-from api.feedback.site_links import current_site_survey_links
+from api.cx.surveys.site_links import current_site_survey_links
 from api.settings import Settings
 from api.sites import build_queue
 from api.sites import service as site_service

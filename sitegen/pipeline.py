@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import portal_theme
 from api.changes.service import data_version
-from api.feedback.models import Touchpoint
-from api.feedback.site_links import site_survey_links
+from api.cx.models import Touchpoint
+from api.cx.surveys.site_links import site_survey_links
 from api.settings import Settings
 from api.sites import build_queue
 from api.sites import service as site_service

@@ -26,7 +26,6 @@ from sitegen.pages.project import project_page
 from sitegen.pages.report import report_page
 from sitegen.pages.search import INDEX_FILE, search_entry, search_index_script, search_page
 
-
 BRAND_CSS = "assets/stylesheets/brand.css"  # the client's accent colour, as a file: no inline style
 
 

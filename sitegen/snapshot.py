@@ -18,7 +18,6 @@ from api.schema import get_schema
 from api.settings import Settings
 
 
-
 @cache
 def snapshot_query() -> str:
     """The one query document that feeds a site."""

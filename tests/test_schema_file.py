@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from tests.fixtures.graphql import schema
 
+from tests.fixtures.graphql import schema
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema.graphql"
 

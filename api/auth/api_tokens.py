@@ -20,6 +20,7 @@ from api.auth import tokens
 from api.auth.models import ApiToken, Membership, Role, User
 from api.auth.principal import ROLES_BY_KIND, Grant, Principal
 from api.auth.scoping import scoped
+from api.kit.batches import in_order
 from api.kit.columns import utcnow
 from api.kit.errors import Conflict, Forbidden, NotFound, Unauthenticated, Validator
 from api.kit.pagination import Page, PageRequest, paginate
@@ -160,8 +161,7 @@ async def list_api_tokens(session: AsyncSession, *, principal: Principal, page: 
 async def api_tokens_by_ids(session: AsyncSession, *, principal: Principal, ids: Sequence[int]) -> list[ApiToken | None]:
     """Tokens for `ids` in order; None where missing or not visible."""
     rows = await session.scalars(scoped(select(ApiToken).where(ApiToken.id.in_(ids)), ApiToken, principal))
-    found = {row.id: row for row in rows}
-    return [found.get(token_id) for token_id in ids]
+    return in_order(rows, ids)
 
 
 async def note_api_token_use(session: AsyncSession) -> None:

@@ -10,8 +10,7 @@ from strawberry.types import Info
 
 from api.auth import api_tokens as api_token_service
 from api.auth.types import ApiToken, ApiTokenScope, Role
-from api.kit.ids import optional_node_id
-from api.kit.mutations import UserError, attempt
+from api.kit.mutations import UserError, attempt, id_of
 
 
 @strawberry.input(description="A new API token: for whom, with which role and scopes, until when (one of "
@@ -49,16 +48,11 @@ class AuthMutations:
                                      "their own client, with a client role).")
     async def create_api_token(self, info: Info, input: CreateApiTokenInput) -> CreateApiTokenPayload:
         context = info.context
-
-        async def work() -> api_token_service.IssuedApiToken:
-            organization_id = optional_node_id(input.organization_id, "Client", field="organizationId")
-            return await api_token_service.create_api_token(
-                context.session, settings=context.settings, principal=context.principal,
-                organization_id=organization_id, name=input.name, role=input.role,
-                scopes=[scope.value for scope in input.scopes], expires_at=input.expires_at,
-                ttl_seconds=input.ttl_seconds)
-
-        issued, errors = await attempt(context.session, work)
+        issued, errors = await attempt(
+            context.session, api_token_service.create_api_token, settings=context.settings, principal=context.principal,
+            organization_id=id_of(input.organization_id, "Client", field="organizationId"), name=input.name,
+            role=input.role, scopes=[scope.value for scope in input.scopes], expires_at=input.expires_at,
+            ttl_seconds=input.ttl_seconds)
         if issued is None:
             return CreateApiTokenPayload(api_token=None, token=None, user_errors=errors)
         return CreateApiTokenPayload(api_token=ApiToken.from_model(issued.api_token), token=issued.token,
@@ -67,11 +61,6 @@ class AuthMutations:
     @strawberry.mutation(description="Revoke an API token; it is refused from the next request on.")
     async def revoke_api_token(self, info: Info, input: RevokeApiTokenInput) -> RevokeApiTokenPayload:
         context = info.context
-
-        async def work():  # noqa: ANN202
-            api_token_id = optional_node_id(input.id, "ApiToken", field="id")
-            return await api_token_service.revoke_api_token(
-                context.session, principal=context.principal, api_token_id=api_token_id)
-
-        row, errors = await attempt(context.session, work)
+        row, errors = await attempt(context.session, api_token_service.revoke_api_token, principal=context.principal,
+                                    api_token_id=id_of(input.id, "ApiToken", field="id"))
         return RevokeApiTokenPayload(api_token=ApiToken.from_model(row) if row else None, user_errors=errors)

@@ -8,7 +8,10 @@ from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
 from api.auth.models import ApiToken
 from api.auth.principal import Principal
-from api.feedback.models import ActionItem, Feedback, MysteryShop, SurveyInvitation
+from api.cx.action_items.models import ActionItem
+from api.cx.feedback.models import Feedback
+from api.cx.mystery_shops.models import MysteryShop
+from api.cx.surveys.models import SurveyInvitation
 from api.organizations.models import Organization
 from api.projects.models import Assignment, Milestone, Project, Risk, Visibility
 from api.reports.models import ReportState, StatusReport

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.auth import api_tokens as api_token_service
 from api.auth import models
 from api.auth import scopes as token_scopes
-from api.kit.connections import Connection
-from api.kit.ids import database_ids, optional_node_id
+from api.kit.connections import Connection, paged
+from api.kit.ids import optional_node_id
+from api.kit.nodes import LoadedNode
 from api.kit.pagination import PageRequest
 from api.organizations.models import OrganizationKind as OrganizationKindModel
 
@@ -48,7 +49,7 @@ class Membership:
 
 
 @strawberry.type(description="An integrator's API token; the token itself is shown once, when it is created.")
-class ApiToken(relay.Node):
+class ApiToken(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     name: str
     role: Role
@@ -82,10 +83,8 @@ class ApiToken(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list[ApiToken | None]:
-        ids = database_ids(node_ids)
-        rows = await info.context.api_tokens.by_id.load_many(ids)
-        return [cls.from_model(row) if row else None for row in rows]
+    def loader(cls, info: Info) -> DataLoader[int, Any]:
+        return info.context.api_tokens.by_id
 
 
 @strawberry.type(description="Who is asking, and with which roles.")
@@ -96,19 +95,17 @@ class Viewer:
 
     @strawberry.field(description="API tokens the viewer may manage (a PMO admin: all; a client executive: "
                                   "their client's), oldest first, optionally those of one client.")
+    @paged
     async def api_tokens(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: PageRequest,
         organization_id: relay.GlobalID | None = None,
     ) -> Connection[ApiToken]:
-        page = await api_token_service.list_api_tokens(
+        found = await api_token_service.list_api_tokens(
             info.context.session,
             principal=info.context.principal,
-            page=PageRequest(first=first, after=after, last=last, before=before),
+            page=page,
             organization_id=optional_node_id(organization_id, "Client", field="organizationId"),
         )
-        return Connection.from_page(page, ApiToken.from_model)
+        return Connection.from_page(found, ApiToken.from_model)

@@ -15,7 +15,10 @@ from sqlalchemy import Connection, inspect, select
 from api.audit.models import AuditEvent
 from api.auth.models import ApiToken, Membership, User
 from api.changes.models import ClientDataVersion, OutboxEvent, Reaction
-from api.feedback.models import ActionItem, Feedback, MysteryShop, SurveyInvitation
+from api.cx.action_items.models import ActionItem
+from api.cx.feedback.models import Feedback
+from api.cx.mystery_shops.models import MysteryShop
+from api.cx.surveys.models import SurveyInvitation
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import Assignment, Milestone, Project, Risk, Visibility
 from api.reports.models import ReportState, StatusReport

@@ -13,7 +13,7 @@ import weakref
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Connection, event, inspect, insert, literal, select
+from sqlalchemy import Connection, event, insert, inspect, literal, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session

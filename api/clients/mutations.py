@@ -8,8 +8,7 @@ from strawberry.types import Info
 
 from api.clients import service as client_service
 from api.clients.types import Client, ClientSector
-from api.kit.ids import optional_node_id
-from api.kit.mutations import UserError, attempt
+from api.kit.mutations import UserError, attempt, id_of
 
 
 @strawberry.input(description="A new client organization.")
@@ -37,8 +36,8 @@ class ClientMutations:
     @strawberry.mutation(description="Create a client and its microsite settings (PMO staff).")
     async def create_client(self, info: Info, input: CreateClientInput) -> ClientPayload:
         context = info.context
-        row, errors = await attempt(context.session, lambda: client_service.create_client(
-            context.session, principal=context.principal, slug=input.slug, name=input.name, sector=input.sector))
+        row, errors = await attempt(context.session, client_service.create_client, principal=context.principal,
+                                    slug=input.slug, name=input.name, sector=input.sector)
         return ClientPayload(client=Client.from_model(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(description="Change a client's name or sector (PMO staff).")
@@ -46,10 +45,6 @@ class ClientMutations:
         context = info.context
         changes = client_service.ClientChanges(name=input.name, sector=input.sector)
 
-        async def work():  # noqa: ANN202
-            client_id = optional_node_id(input.id, "Client", field="id")
-            return await client_service.update_client(
-                context.session, principal=context.principal, client_id=client_id, changes=changes)
-
-        row, errors = await attempt(context.session, work)
+        row, errors = await attempt(context.session, client_service.update_client, principal=context.principal,
+                                    client_id=id_of(input.id, "Client", field="id"), changes=changes)
         return ClientPayload(client=Client.from_model(row) if row else None, user_errors=errors)

@@ -7,29 +7,27 @@ from strawberry.types import Info
 
 from api.clients import service as client_service
 from api.clients.types import Client
-from api.kit.connections import Connection
+from api.kit.connections import Connection, paged
 from api.kit.pagination import PageRequest
 
 
 @strawberry.type
 class ClientQueries:
     @strawberry.field(description="Clients the viewer may see, ordered by name.")
+    @paged
     async def clients(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: PageRequest,
         search: str | None = None,
     ) -> Connection[Client]:
-        page = await client_service.list_clients(
+        found = await client_service.list_clients(
             info.context.session,
             principal=info.context.principal,
-            page=PageRequest(first=first, after=after, last=last, before=before),
+            page=page,
             search=search,
         )
-        return Connection.from_page(page, Client.from_model)
+        return Connection.from_page(found, Client.from_model)
 
     @strawberry.field(description="The client with this slug, or null when it does not exist or is not visible.")
     async def client(self, info: Info, slug: str) -> Client | None:

@@ -16,6 +16,7 @@ from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.changes.events import record_event
 from api.clients.events import ClientChanged
+from api.kit.batches import in_order
 from api.kit.errors import Conflict, NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate
 from api.organizations.models import ClientSector, Organization, OrganizationKind
@@ -47,8 +48,7 @@ async def get_client_by_slug(session: AsyncSession, *, principal: Principal, slu
 async def clients_by_ids(session: AsyncSession, *, principal: Principal, ids: Sequence[int]) -> list[Organization | None]:
     """Clients for `ids` in order; None where missing or not visible."""
     rows = await session.scalars(_visible_clients(principal).where(Organization.id.in_(ids)))
-    found = {client.id: client for client in rows}
-    return [found.get(client_id) for client_id in ids]
+    return in_order(rows, ids)
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import strawberry
 from strawberry import relay
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from api.feedback.summary_types import client_cx_summary
-from api.kit.connections import Connection
-from api.kit.ids import database_ids
+from api.cx.summary.types import client_cx_summary
+from api.kit.connections import Connection, paged
+from api.kit.nodes import LoadedNode
 from api.kit.pagination import Page, PageRequest
 from api.organizations import models
 from api.projects import service as project_service
@@ -22,34 +23,31 @@ ClientSector = strawberry.enum(models.ClientSector, name="ClientSector")
 
 
 @strawberry.type(description="An organization the PMO delivers projects for.")
-class Client(relay.Node):
+class Client(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     slug: str
     name: str
     sector: ClientSector | None
 
     @strawberry.field(description="This client's projects the viewer may see, ordered by code.")
+    @paged
     async def projects(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: PageRequest,
         status: ProjectStatus | None = None,
         health: Health | None = None,
     ) -> Connection[Project]:
-        request = PageRequest(first=first, after=after, last=last, before=before)
         context = info.context
 
         async def batch(client_ids: Sequence[int]) -> list[Page[Any]]:
             return await project_service.project_pages_by_client(
-                context.session, principal=context.principal, client_ids=client_ids, page=request, status=status,
+                context.session, principal=context.principal, client_ids=client_ids, page=page, status=status,
                 health=health,
             )
 
-        page = await context.page_loader("Client.projects", (request, status, health), batch).load(self.id)
-        return Connection.from_page(page, Project.from_model)
+        found = await context.page_loader("Client.projects", (page, status, health), batch).load(self.id)
+        return Connection.from_page(found, Project.from_model)
 
     @strawberry.field(description="The client's microsite, for PMO staff and the client's own people.")
     async def site(self, info: Info) -> Site | None:
@@ -66,7 +64,5 @@ class Client(relay.Node):
         return cls(id=client.id, slug=client.slug, name=client.name, sector=client.sector)
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list[Client | None]:
-        ids = database_ids(node_ids)
-        rows = await info.context.clients.by_id.load_many(ids)
-        return [cls.from_model(row) if row else None for row in rows]
+    def loader(cls, info: Info) -> DataLoader[int, Any]:
+        return info.context.clients.by_id

@@ -9,14 +9,20 @@ from strawberry.dataloader import DataLoader
 
 from api.auth.models import User
 from api.auth.principal import Principal
-from api.feedback import action_item_service, invitation_service, mystery_shop_service, summary_service
-from api.feedback import service as feedback_service
-from api.feedback.models import ActionItem, Feedback, MysteryShop, SurveyInvitation
-from api.feedback.references import people_by_ids
-from api.feedback.summary_service import CxSummaryData, CxWindow
+from api.cx.action_items import service as action_item_service
+from api.cx.action_items.models import ActionItem
+from api.cx.feedback import service as feedback_service
+from api.cx.feedback.models import Feedback
+from api.cx.mystery_shops import service as mystery_shop_service
+from api.cx.mystery_shops.models import MysteryShop
+from api.cx.references import people_by_ids
+from api.cx.summary import service as summary_service
+from api.cx.summary.service import CxSummaryData, CxWindow
+from api.cx.surveys import service as invitation_service
+from api.cx.surveys.models import SurveyInvitation
 
 
-class FeedbackLoaders:
+class CxLoaders:
     """Batches CX lookups within one request, already scoped to the principal."""
 
     def __init__(self, *, session: AsyncSession, principal: Principal, minimum_sample: int) -> None:

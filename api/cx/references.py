@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.auth.models import User
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
-from api.feedback.models import Touchpoint
+from api.cx.models import Touchpoint
+from api.kit.batches import in_order
 from api.kit.errors import InvalidInput, NotFound
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import Milestone, Project
@@ -75,8 +76,7 @@ async def _subject_project(session: AsyncSession, principal: Principal, entity: 
 async def people_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> list[User | None]:
     """Users for `ids` in order; None where missing."""
     rows = await session.scalars(select(User).where(User.id.in_(ids)))
-    found = {user.id: user for user in rows}
-    return [found.get(user_id) for user_id in ids]
+    return in_order(rows, ids)
 
 
 def narrowed(statement: S, entity: type[Any], *, client_id: int | None, project_id: int | None,

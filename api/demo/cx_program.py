@@ -9,12 +9,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.cx.action_items.models import ActionItem, ActionItemStatus
+from api.cx.mystery_shops.models import MysteryShop
 from api.demo import feedback_texts as texts
 from api.demo.dates import at_utc, reporting_window_start
 from api.demo.feedback import Response
 from api.demo.people import Cast
 from api.demo.projects import SeededProject
-from api.feedback.models import ActionItem, ActionItemStatus, MysteryShop
 
 ACTION_REPEAT_DAYS = 120  # one action per client and pain point in this many days
 NEUTRAL_ACTION_RATE = 0.35

@@ -9,11 +9,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.models import User
+from api.cx.feedback.models import Feedback, FeedbackChannel
+from api.cx.models import Touchpoint
+from api.cx.surveys.models import InvitationTrigger, SurveyInvitation
 from api.demo import feedback_texts as texts
 from api.demo.dates import at_utc, reporting_window_start
 from api.demo.people import Cast, ClientCast
 from api.demo.projects import SeededProject
-from api.feedback.models import Feedback, FeedbackChannel, InvitationTrigger, SurveyInvitation, Touchpoint
 from api.projects.models import Health, Milestone, MilestoneKind, ProjectStatus
 from api.reports.models import ReportCadence, ReportState, StatusReport
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.feedback.models import Touchpoint
+from api.cx.models import Touchpoint
 
 PAIN_POINTS = (
     "reporting-delays",

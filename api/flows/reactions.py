@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.changes.events import ClientDataChanged, DomainEvent
-from api.feedback import event_invitations
+from api.cx.surveys import event_invitations
 from api.projects.events import MilestoneDecided, ProjectClosed
 from api.projects.models import MilestoneKind, MilestoneStatus
 from api.reports.events import ReportPublished

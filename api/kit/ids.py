@@ -8,7 +8,6 @@ from strawberry import relay
 
 from api.kit.errors import InvalidInput
 
-
 MAX_DATABASE_ID = 2**31 - 1  # the integer primary keys of every table
 NOT_AN_ID = "an argument is not a valid id of this API"
 

@@ -8,8 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.kit.ids import optional_node_id
-from api.kit.mutations import UserError, attempt
+from api.kit.mutations import UserError, attempt, id_of
 from api.projects import milestone_service
 from api.projects.milestone_service import MilestoneFields
 from api.projects.milestone_types import Milestone, MilestoneKind, MilestoneStatus
@@ -65,23 +64,15 @@ class MilestoneMutations:
     @strawberry.mutation(description="Plan a milestone or deliverable on a project (PMO staff).")
     async def create_milestone(self, info: Info, input: CreateMilestoneInput) -> MilestonePayload:
         context = info.context
-
-        async def work():  # noqa: ANN202
-            project_id = optional_node_id(input.project_id, "Project", field="projectId")
-            return await milestone_service.create_milestone(
-                context.session, principal=context.principal, project_id=project_id, fields=_fields(input))
-
-        row, errors = await attempt(context.session, work)
+        row, errors = await attempt(context.session, milestone_service.create_milestone, principal=context.principal,
+                                    project_id=id_of(input.project_id, "Project", field="projectId"),
+                                    fields=_fields(input))
         return MilestonePayload(milestone=Milestone.from_model(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(description="Plan, progress, accept or reject a milestone, as the viewer's role allows.")
     async def update_milestone(self, info: Info, input: UpdateMilestoneInput) -> MilestonePayload:
         context = info.context
-
-        async def work():  # noqa: ANN202
-            milestone_id = optional_node_id(input.id, "Milestone", field="id")
-            return await milestone_service.update_milestone(
-                context.session, principal=context.principal, milestone_id=milestone_id, fields=_fields(input))
-
-        row, errors = await attempt(context.session, work)
+        row, errors = await attempt(context.session, milestone_service.update_milestone, principal=context.principal,
+                                    milestone_id=id_of(input.id, "Milestone", field="id"),
+                                    fields=_fields(input))
         return MilestonePayload(milestone=Milestone.from_model(row) if row else None, user_errors=errors)

@@ -16,6 +16,7 @@ from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.changes.events import record_event
+from api.kit.batches import in_order
 from api.kit.columns import utcnow
 from api.kit.errors import NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate_children
@@ -66,8 +67,7 @@ async def milestones_by_ids(session: AsyncSession, *, principal: Principal,
                             ids: Sequence[int]) -> list[Milestone | None]:
     """Milestones for `ids` in order; None where missing or not visible."""
     rows = await session.scalars(scoped(select(Milestone), Milestone, principal).where(Milestone.id.in_(ids)))
-    found = {milestone.id: milestone for milestone in rows}
-    return [found.get(milestone_id) for milestone_id in ids]
+    return in_order(rows, ids)
 
 
 async def next_milestones(session: AsyncSession, *, principal: Principal,
@@ -81,8 +81,7 @@ async def next_milestones(session: AsyncSession, *, principal: Principal,
         .subquery()
     )
     rows = await session.scalars(select(aliased(Milestone, ranked)).where(ranked.c.position == 1))
-    found = {milestone.project_id: milestone for milestone in rows}
-    return [found.get(project_id) for project_id in project_ids]
+    return in_order(rows, project_ids, by="project_id")
 
 
 @dataclass(frozen=True)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.auth.permissions import sees_financials
 from api.kit.connections import Connection
-from api.kit.ids import database_ids
 from api.kit.money import Money
+from api.kit.nodes import LoadedNode
 from api.kit.pagination import Page, PageRequest
 from api.projects import milestone_service, models
 
@@ -26,7 +27,7 @@ MilestoneStatus = strawberry.enum(models.MilestoneStatus, name="MilestoneStatus"
 
 
 @strawberry.type(description="A milestone or a deliverable of a project, tracked against its baseline.")
-class Milestone(relay.Node):
+class Milestone(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     kind: MilestoneKind
     name: str
@@ -75,11 +76,8 @@ class Milestone(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Milestone | None]:
-        ids = database_ids(node_ids)
-        rows = await info.context.projects.milestone_by_id.load_many(ids)
-        return [cls.from_model(row) if row else None for row in rows]
+    def loader(cls, info: Info) -> DataLoader[int, Any]:
+        return info.context.projects.milestone_by_id
 
 
 async def project_milestones(

@@ -8,8 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.kit.ids import optional_node_id
-from api.kit.mutations import UserError, attempt
+from api.kit.mutations import UserError, attempt, id_of
 from api.projects import service as project_service
 from api.projects.milestone_mutations import MilestoneMutations
 from api.projects.risk_mutations import RiskMutations
@@ -87,23 +86,15 @@ class ProjectMutations(MilestoneMutations, RiskMutations):
     @strawberry.mutation(description="Create a project for a client (PMO staff).")
     async def create_project(self, info: Info, input: CreateProjectInput) -> ProjectPayload:
         context = info.context
-
-        async def work():  # noqa: ANN202
-            client_id = optional_node_id(input.client_id, "Client", field="clientId")
-            return await project_service.create_project(
-                context.session, principal=context.principal, client_id=client_id, fields=_fields(input))
-
-        row, errors = await attempt(context.session, work)
+        row, errors = await attempt(context.session, project_service.create_project, principal=context.principal,
+                                    client_id=id_of(input.client_id, "Client", field="clientId"),
+                                    fields=_fields(input))
         return ProjectPayload(project=Project.from_model(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(description="Change a project (PMO staff).")
     async def update_project(self, info: Info, input: UpdateProjectInput) -> ProjectPayload:
         context = info.context
-
-        async def work():  # noqa: ANN202
-            project_id = optional_node_id(input.id, "Project", field="id")
-            return await project_service.update_project(
-                context.session, principal=context.principal, project_id=project_id, fields=_fields(input))
-
-        row, errors = await attempt(context.session, work)
+        row, errors = await attempt(context.session, project_service.update_project, principal=context.principal,
+                                    project_id=id_of(input.id, "Project", field="id"),
+                                    fields=_fields(input))
         return ProjectPayload(project=Project.from_model(row) if row else None, user_errors=errors)

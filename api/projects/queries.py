@@ -6,7 +6,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.kit.connections import Connection
+from api.kit.connections import Connection, paged
 from api.kit.ids import optional_node_id
 from api.kit.pagination import PageRequest
 from api.projects import service as project_service
@@ -16,26 +16,24 @@ from api.projects.types import Health, Project, ProjectStatus
 @strawberry.type
 class ProjectQueries:
     @strawberry.field(description="Projects the viewer may see, ordered by code.")
+    @paged
     async def projects(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: PageRequest,
         client_id: relay.GlobalID | None = None,
         status: ProjectStatus | None = None,
         health: Health | None = None,
     ) -> Connection[Project]:
-        page = await project_service.list_projects(
+        found = await project_service.list_projects(
             info.context.session,
             principal=info.context.principal,
-            page=PageRequest(first=first, after=after, last=last, before=before),
+            page=page,
             client_id=optional_node_id(client_id, "Client", field="clientId"),
             status=status,
             health=health,
         )
-        return Connection.from_page(page, Project.from_model)
+        return Connection.from_page(found, Project.from_model)
 
     @strawberry.field(description="One project, or null when it does not exist or is not visible.")
     async def project(self, info: Info, id: relay.GlobalID) -> Project | None:

@@ -8,8 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.kit.ids import optional_node_id
-from api.kit.mutations import UserError, attempt
+from api.kit.mutations import UserError, attempt, id_of
 from api.projects import risk_service
 from api.projects.risk_service import RiskFields
 from api.projects.risk_types import Risk, RiskKind, RiskStatus, RiskVisibility
@@ -66,23 +65,15 @@ class RiskMutations:
     @strawberry.mutation(description="Add a risk or issue to a project's register (PMO staff).")
     async def create_risk(self, info: Info, input: CreateRiskInput) -> RiskPayload:
         context = info.context
-
-        async def work():  # noqa: ANN202
-            project_id = optional_node_id(input.project_id, "Project", field="projectId")
-            return await risk_service.create_risk(
-                context.session, principal=context.principal, project_id=project_id, fields=_fields(input))
-
-        row, errors = await attempt(context.session, work)
+        row, errors = await attempt(context.session, risk_service.create_risk, principal=context.principal,
+                                    project_id=id_of(input.project_id, "Project", field="projectId"),
+                                    fields=_fields(input))
         return RiskPayload(risk=Risk.from_model(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(description="Change a risk or issue (PMO staff).")
     async def update_risk(self, info: Info, input: UpdateRiskInput) -> RiskPayload:
         context = info.context
-
-        async def work():  # noqa: ANN202
-            risk_id = optional_node_id(input.id, "Risk", field="id")
-            return await risk_service.update_risk(
-                context.session, principal=context.principal, risk_id=risk_id, fields=_fields(input))
-
-        row, errors = await attempt(context.session, work)
+        row, errors = await attempt(context.session, risk_service.update_risk, principal=context.principal,
+                                    risk_id=id_of(input.id, "Risk", field="id"),
+                                    fields=_fields(input))
         return RiskPayload(risk=Risk.from_model(row) if row else None, user_errors=errors)

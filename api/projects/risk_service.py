@@ -15,6 +15,7 @@ from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.changes.events import record_event
+from api.kit.batches import in_order
 from api.kit.columns import utcnow
 from api.kit.errors import NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate_children
@@ -55,8 +56,7 @@ async def risk_pages_by_project(
 async def risks_by_ids(session: AsyncSession, *, principal: Principal, ids: Sequence[int]) -> list[Risk | None]:
     """Risks for `ids` in order; None where missing or not visible."""
     rows = await session.scalars(scoped(select(Risk), Risk, principal).where(Risk.id.in_(ids)))
-    found = {risk.id: risk for risk in rows}
-    return [found.get(risk_id) for risk_id in ids]
+    return in_order(rows, ids)
 
 
 @dataclass(frozen=True)

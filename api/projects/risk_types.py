@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.kit.connections import Connection
-from api.kit.ids import database_ids
+from api.kit.nodes import LoadedNode
 from api.kit.pagination import Page, PageRequest
 from api.projects import models, risk_service
 
@@ -25,7 +26,7 @@ RiskVisibility = strawberry.enum(models.Visibility, name="RiskVisibility")
 
 
 @strawberry.type(description="A risk (it may happen) or an issue (it has happened) on a project's register.")
-class Risk(relay.Node):
+class Risk(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     kind: RiskKind
     title: str
@@ -66,10 +67,8 @@ class Risk(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list[Risk | None]:
-        ids = database_ids(node_ids)
-        rows = await info.context.projects.risk_by_id.load_many(ids)
-        return [cls.from_model(row) if row else None for row in rows]
+    def loader(cls, info: Info) -> DataLoader[int, Any]:
+        return info.context.projects.risk_by_id
 
 
 async def project_risks(

@@ -17,6 +17,7 @@ from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.changes.events import record_event
+from api.kit.batches import in_order
 from api.kit.errors import Conflict, NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate, paginate_children
 from api.organizations.models import Organization, OrganizationKind
@@ -92,8 +93,7 @@ def _filtered(principal: Principal, *, status: ProjectStatus | None, health: Hea
 async def projects_by_ids(session: AsyncSession, *, principal: Principal, ids: Sequence[int]) -> list[Project | None]:
     """Projects for `ids` in order; None where missing or not visible."""
     rows = await session.scalars(scoped(select(Project), Project, principal).where(Project.id.in_(ids)))
-    found = {project.id: project for project in rows}
-    return [found.get(project_id) for project_id in ids]
+    return in_order(rows, ids)
 
 
 async def get_project(session: AsyncSession, *, principal: Principal, project_id: int, field: str) -> Project:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.auth.models import Membership, User
 from api.auth.principal import PMO_ROLES, Principal
 from api.auth.scoping import scoped
+from api.kit.batches import in_order
 from api.kit.pagination import Page, PageRequest, paginate_children
 from api.organizations.models import Organization
 from api.projects.models import Assignment
@@ -34,18 +35,20 @@ class TeamMember:
     user: User
     pmo_staff: bool
 
+    @property
+    def id(self) -> int:
+        return self.user.id
+
 
 async def people_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> list[TeamMember | None]:
     """People for `ids` in order (managers and assignees of projects the caller already sees)."""
     pmo_staff = exists().where(Membership.user_id == User.id, Membership.role.in_(PMO_ROLES))
     rows = await session.execute(select(User, pmo_staff).where(User.id.in_(ids)))
-    found = {user.id: TeamMember(user=user, pmo_staff=staff) for user, staff in rows}
-    return [found.get(user_id) for user_id in ids]
+    return in_order((TeamMember(user=user, pmo_staff=staff) for user, staff in rows), ids)
 
 
 async def organizations_by_ids(session: AsyncSession, *, principal: Principal,
                                ids: Sequence[int]) -> list[Organization | None]:
     """Organizations for `ids` in order; None where missing or not visible to the principal."""
     rows = await session.scalars(scoped(select(Organization), Organization, principal).where(Organization.id.in_(ids)))
-    found = {organization.id: organization for organization in rows}
-    return [found.get(organization_id) for organization_id in ids]
+    return in_order(rows, ids)

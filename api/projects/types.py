@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.auth.permissions import sees_financials
-from api.kit.connections import Connection
-from api.kit.ids import database_ids
+from api.kit.connections import Connection, paged
 from api.kit.money import Money
+from api.kit.nodes import LoadedNode
 from api.kit.pagination import PageRequest
 from api.projects import models
 from api.projects.milestone_types import (
@@ -63,7 +63,7 @@ class ProjectFinancials:
 
 
 @strawberry.type(description="A contract or task order delivered for a client.")
-class Project(relay.Node):
+class Project(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     code: str
     name: str
@@ -90,18 +90,15 @@ class Project(relay.Node):
         return Client.from_model(row)
 
     @strawberry.field(description="This project's status reports the viewer may see, newest period first.")
+    @paged
     async def status_reports(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: PageRequest,
         state: Annotated[ReportState, strawberry.lazy("api.reports.types")] | None = None,
     ) -> Connection[Annotated[StatusReport, strawberry.lazy("api.reports.types")]]:
         from api.reports.types import project_status_reports
 
-        page = PageRequest(first=first, after=after, last=last, before=before)
         return await project_status_reports(info, project_id=self.id, page=page, state=state)
 
     @strawberry.field(description="The latest published status report the viewer may see; null when there is none.")
@@ -122,17 +119,14 @@ class Project(relay.Node):
         return await person(info, user_id=self.manager_id)
 
     @strawberry.field(description="This project's milestones and deliverables the viewer may see, by forecast date.")
+    @paged
     async def milestones(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: PageRequest,
         status: MilestoneStatus | None = None,
         kind: MilestoneKind | None = None,
     ) -> Connection[Milestone]:
-        page = PageRequest(first=first, after=after, last=last, before=before)
         return await project_milestones(info, project_id=self.id, page=page, status=status, kind=kind)
 
     @strawberry.field(description="The milestone not yet accepted with the earliest forecast date; null when none.")
@@ -140,29 +134,23 @@ class Project(relay.Node):
         return await next_milestone(info, project_id=self.id)
 
     @strawberry.field(description="This project's risks and issues the viewer may see, most recently raised first.")
+    @paged
     async def risks(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: PageRequest,
         status: RiskStatus | None = None,
         visibility: RiskVisibility | None = None,
     ) -> Connection[Risk]:
-        page = PageRequest(first=first, after=after, last=last, before=before)
         return await project_risks(info, project_id=self.id, page=page, status=status, visibility=visibility)
 
     @strawberry.field(description="Who works on this project: PMO staff and subcontractors, in assignment order.")
+    @paged
     async def assignments(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: PageRequest,
     ) -> Connection[Assignment]:
-        page = PageRequest(first=first, after=after, last=last, before=before)
         return await project_assignments(info, project_id=self.id, page=page)
 
     @classmethod
@@ -195,7 +183,5 @@ class Project(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list[Project | None]:
-        ids = database_ids(node_ids)
-        rows = await info.context.projects.by_id.load_many(ids)
-        return [cls.from_model(row) if row else None for row in rows]
+    def loader(cls, info: Info) -> DataLoader[int, Any]:
+        return info.context.projects.by_id

@@ -8,8 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.kit.ids import optional_node_id
-from api.kit.mutations import UserError, attempt
+from api.kit.mutations import UserError, attempt, id_of
 from api.reports import service as report_service
 from api.reports.drafting import ReportFields
 from api.reports.models import StatusReport as StatusReportRow
@@ -75,34 +74,23 @@ class ReportMutations:
     @strawberry.mutation(description="Start a draft status report, or an amendment of a published one (PMO staff).")
     async def create_status_report(self, info: Info, input: CreateStatusReportInput) -> StatusReportPayload:
         context = info.context
-
-        async def work() -> StatusReportRow:
-            project_id = optional_node_id(input.project_id, "Project", field="projectId")
-            amends_id = optional_node_id(input.amends_id, "StatusReport", field="amendsId")
-            return await report_service.create_status_report(
-                context.session, principal=context.principal, project_id=project_id, content=_fields(input),
-                amends_id=amends_id)
-
-        return _payload(*await attempt(context.session, work))
+        return _payload(*await attempt(context.session, report_service.create_status_report,
+                                       principal=context.principal,
+                                       project_id=id_of(input.project_id, "Project", field="projectId"),
+                                       content=_fields(input),
+                                       amends_id=id_of(input.amends_id, "StatusReport", field="amendsId")))
 
     @strawberry.mutation(description="Change a draft status report; published reports take an amendment (PMO staff).")
     async def update_status_report(self, info: Info, input: UpdateStatusReportInput) -> StatusReportPayload:
         context = info.context
-
-        async def work() -> StatusReportRow:
-            report_id = optional_node_id(input.id, "StatusReport", field="id")
-            return await report_service.update_status_report(
-                context.session, principal=context.principal, report_id=report_id, changes=_fields(input))
-
-        return _payload(*await attempt(context.session, work))
+        return _payload(*await attempt(context.session, report_service.update_status_report,
+                                       principal=context.principal,
+                                       report_id=id_of(input.id, "StatusReport", field="id"),
+                                       changes=_fields(input)))
 
     @strawberry.mutation(description="Publish a draft, freezing the project's health and metrics into it (PMO staff).")
     async def publish_status_report(self, info: Info, input: PublishStatusReportInput) -> StatusReportPayload:
         context = info.context
-
-        async def work() -> StatusReportRow:
-            report_id = optional_node_id(input.id, "StatusReport", field="id")
-            return await report_service.publish_status_report(context.session, principal=context.principal,
-                                                              report_id=report_id)
-
-        return _payload(*await attempt(context.session, work))
+        return _payload(*await attempt(context.session, report_service.publish_status_report,
+                                       principal=context.principal,
+                                       report_id=id_of(input.id, "StatusReport", field="id")))

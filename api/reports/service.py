@@ -12,6 +12,7 @@ from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.changes.events import record_event
+from api.kit.batches import in_order
 from api.kit.columns import utcnow
 from api.kit.errors import Conflict, InvalidInput, NotFound
 from api.kit.pagination import Page, PageRequest, paginate, paginate_children
@@ -93,8 +94,7 @@ async def reports_by_ids(
 ) -> list[StatusReport | None]:
     """Reports for `ids` in order; None where missing or not visible."""
     rows = await session.scalars(_visible_reports(principal).where(StatusReport.id.in_(ids)))
-    found = {report.id: report for report in rows}
-    return [found.get(report_id) for report_id in ids]
+    return in_order(rows, ids)
 
 
 async def create_status_report(

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import strawberry
 from strawberry import relay
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.auth.permissions import sees_financials, sees_internal
-from api.kit.connections import Connection
-from api.kit.ids import database_ids
+from api.kit.connections import Connection, paged
 from api.kit.money import Money
+from api.kit.nodes import LoadedNode
 from api.kit.pagination import Page, PageRequest
 from api.projects.types import Project, ProjectHealth
 from api.reports import models
@@ -57,7 +58,7 @@ class ReportMetrics:
 
 
 @strawberry.type(description="A periodic report on a project: immutable once published, corrected by amendments.")
-class StatusReport(relay.Node):
+class StatusReport(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     title: str
     cadence: ReportCadence
@@ -95,24 +96,21 @@ class StatusReport(relay.Node):
         return StatusReport.from_model(row) if row else None
 
     @strawberry.field(description="Amendments of this report the viewer may see, newest first.")
+    @paged
     async def amendments(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: PageRequest,
     ) -> Connection[StatusReport]:
-        request = PageRequest(first=first, after=after, last=last, before=before)
         context = info.context
 
         async def batch(report_ids: Sequence[int]) -> list[Page[Any]]:
             return await report_service.amendment_pages(
-                context.session, principal=context.principal, report_ids=report_ids, page=request
+                context.session, principal=context.principal, report_ids=report_ids, page=page
             )
 
-        page = await context.page_loader("StatusReport.amendments", request, batch).load(self.id)
-        return Connection.from_page(page, StatusReport.from_model)
+        found = await context.page_loader("StatusReport.amendments", page, batch).load(self.id)
+        return Connection.from_page(found, StatusReport.from_model)
 
     @classmethod
     def from_model(cls, report: models.StatusReport) -> StatusReport:
@@ -141,12 +139,8 @@ class StatusReport(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[StatusReport | None]:
-        ids = database_ids(node_ids)
-        rows = await info.context.reports.by_id.load_many(ids)
-        return [cls.from_model(row) if row else None for row in rows]
+    def loader(cls, info: Info) -> DataLoader[int, Any]:
+        return info.context.reports.by_id
 
 
 def _health(report: models.StatusReport) -> ProjectHealth | None:

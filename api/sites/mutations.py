@@ -6,8 +6,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.kit.ids import optional_node_id
-from api.kit.mutations import UserError, attempt
+from api.kit.mutations import UserError, attempt, id_of
 from api.sites import service as site_service
 from api.sites.types import Site, SiteBuild
 
@@ -51,13 +50,9 @@ class SiteMutations:
     @strawberry.mutation(description="Queue a rebuild of a client's microsite (PMO staff); joins one already queued.")
     async def request_site_build(self, info: Info, input: RequestSiteBuildInput) -> RequestSiteBuildPayload:
         context = info.context
-
-        async def work():  # noqa: ANN202
-            client_id = optional_node_id(input.client_id, "Client", field="clientId")
-            return await site_service.request_build(
-                context.session, principal=context.principal, client_id=client_id, reason=input.reason or "")
-
-        build, errors = await attempt(context.session, work)
+        build, errors = await attempt(context.session, site_service.request_build, principal=context.principal,
+                                      client_id=id_of(input.client_id, "Client", field="clientId"),
+                                      reason=input.reason or "")
         return RequestSiteBuildPayload(
             site_build=SiteBuild.from_model(build, internal=True) if build else None, user_errors=errors)
 
@@ -68,26 +63,19 @@ class SiteMutations:
             enabled=input.enabled, schedule=input.schedule, time_zone=input.time_zone, brand_name=input.brand_name,
             accent_color=input.accent_color, logo_url=input.logo_url)
 
-        async def work():  # noqa: ANN202
-            client_id = optional_node_id(input.client_id, "Client", field="clientId")
-            site = await site_service.update_site(
-                context.session, principal=context.principal, client_id=client_id, changes=changes)
-            client = await site_service.client_site(context.session, client_id=client_id)
-            return Site.from_model(site, client_slug=client.client.slug,
-                                   base_url=context.settings.resolved_sites_base_url)
-
-        site, errors = await attempt(context.session, work)
+        row, errors = await attempt(context.session, site_service.update_site, principal=context.principal,
+                                    client_id=id_of(input.client_id, "Client", field="clientId"), changes=changes)
+        if row is None:
+            return UpdateSitePayload(site=None, user_errors=errors)
+        client = await site_service.client_site(context.session, client_id=row.client_id)
+        site = Site.from_model(row, client_slug=client.client.slug, base_url=context.settings.resolved_sites_base_url)
         return UpdateSitePayload(site=site, user_errors=errors)
 
     @strawberry.mutation(description="Give a client's site a new secret address and queue its rebuild (PMO staff); "
                                      "the old address stops working once the new site is published.")
     async def rotate_site_key(self, info: Info, input: RotateSiteKeyInput) -> RequestSiteBuildPayload:
         context = info.context
-
-        async def work():  # noqa: ANN202
-            client_id = optional_node_id(input.client_id, "Client", field="clientId")
-            return await site_service.rotate_site_key(context.session, principal=context.principal, client_id=client_id)
-
-        build, errors = await attempt(context.session, work)
+        build, errors = await attempt(context.session, site_service.rotate_site_key, principal=context.principal,
+                                      client_id=id_of(input.client_id, "Client", field="clientId"))
         return RequestSiteBuildPayload(
             site_build=SiteBuild.from_model(build, internal=True) if build else None, user_errors=errors)

@@ -17,7 +17,8 @@ from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.changes.events import record_event
-from api.feedback import site_links as site_link_service
+from api.cx.surveys import site_links as site_link_service
+from api.kit.batches import in_order
 from api.kit.errors import NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate
 from api.organizations.models import Organization, OrganizationKind
@@ -97,16 +98,14 @@ async def list_builds(session: AsyncSession, *, principal: Principal, page: Page
 async def builds_by_ids(session: AsyncSession, *, principal: Principal, ids: Sequence[int]) -> list[SiteBuild | None]:
     """Builds for `ids` in order; None where missing or not visible."""
     rows = await session.scalars(scoped(select(SiteBuild), SiteBuild, principal).where(SiteBuild.id.in_(ids)))
-    found = {build.id: build for build in rows}
-    return [found.get(build_id) for build_id in ids]
+    return in_order(rows, ids)
 
 
 async def sites_by_client_ids(session: AsyncSession, *, principal: Principal,
                               client_ids: Sequence[int]) -> list[Site | None]:
     """Each client's site settings, in order; None where not visible."""
     rows = await session.scalars(scoped(select(Site), Site, principal).where(Site.client_id.in_(client_ids)))
-    found = {site.client_id: site for site in rows}
-    return [found.get(client_id) for client_id in client_ids]
+    return in_order(rows, client_ids, by="client_id")
 
 
 async def watch_build(session: AsyncSession, *, principal: Principal, build_id: int,

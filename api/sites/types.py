@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.auth.permissions import sees_internal
-from api.kit.ids import database_ids
+from api.kit.nodes import LoadedNode
 from api.sites import models
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class Site:
 
 
 @strawberry.type(description="One build and publish of a client's microsite.")
-class SiteBuild(relay.Node):
+class SiteBuild(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     trigger: BuildTrigger
     state: BuildState
@@ -93,8 +93,9 @@ class SiteBuild(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list[SiteBuild | None]:
-        ids = database_ids(node_ids)
-        rows = await info.context.sites.build_by_id.load_many(ids)
-        internal = sees_internal(info.context.principal)
-        return [cls.from_model(row, internal=internal) if row else None for row in rows]
+    def loader(cls, info: Info) -> DataLoader[int, Any]:
+        return info.context.sites.build_by_id
+
+    @classmethod
+    def node_of(cls, info: Info, row: Any) -> SiteBuild:
+        return cls.from_model(row, internal=sees_internal(info.context.principal))

@@ -8,11 +8,10 @@ make the server fail: no 5xx, and no masked INTERNAL error, since every one of t
 from __future__ import annotations
 
 import asyncio
-from datetime import date
-from pathlib import Path
-
 import base64
 import json
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import schemathesis

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.models import Role
 from api.auth.principal import Grant, Principal
-from api.feedback.models import Touchpoint
+from api.cx.models import Touchpoint
 from api.organizations.models import OrganizationKind
 from api.reports.models import ReportState
 from tests.fixtures.factories import (

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from api.cx.action_items.models import ActionItemStatus
 from api.database import upgrade_database
-from api.feedback.models import ActionItemStatus
 from api.kit.database import create_engine, create_session_factory
 from api.organizations.models import OrganizationKind
 from api.projects.models import Visibility

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from api.auth.models import Role
+from api.cx.action_items.models import ActionItemStatus
+from api.cx.models import Touchpoint
 from api.database import upgrade_database
-from api.feedback.models import ActionItemStatus, Touchpoint
 from api.kit.database import create_engine, create_session_factory
 from api.projects.models import Visibility
 from api.reports.models import ReportState

@@ -14,7 +14,6 @@ from sitegen.render import SiteOptions
 from tests.sitegen.snapshots import built_site, transit_snapshot
 
 
-
 def _text(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from api.cx.models import Touchpoint
 from api.database import upgrade_database
 from api.kit.database import create_engine, create_session_factory
-from api.feedback.models import Touchpoint
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import Project
 from api.sites import service as site_service

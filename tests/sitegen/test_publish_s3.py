@@ -21,8 +21,8 @@ from sqlalchemy import select, update
 from api.database import upgrade_database
 from api.kit.database import create_engine, create_session_factory
 from api.settings import Settings
-from api.sites.models import BuildState, Site, SiteBuild
 from api.sites.headers import CONTENT_SECURITY_POLICY
+from api.sites.models import BuildState, Site, SiteBuild
 from sitegen import foreground, pipeline
 from sitegen.manifest import Manifest, MassDeletionError
 from sitegen.publish import ConcurrentPublishError, publisher_for

@@ -16,9 +16,11 @@ from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.changes.events import record_event
-from api.feedback.events import ActionItemChanged
-from api.feedback.models import ActionItem, ActionItemStatus, Feedback
-from api.feedback.references import subject_of
+from api.cx.action_items.events import ActionItemChanged
+from api.cx.action_items.models import ActionItem, ActionItemStatus
+from api.cx.feedback.models import Feedback
+from api.cx.references import subject_of
+from api.kit.batches import in_order
 from api.kit.columns import utcnow
 from api.kit.errors import InvalidInput, NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate
@@ -52,8 +54,7 @@ async def list_action_items(
 async def action_items_by_ids(session: AsyncSession, *, principal: Principal,
                               ids: Sequence[int]) -> list[ActionItem | None]:
     """Action items for `ids` in order; None where missing or not visible."""
-    found = {item.id: item for item in await session.scalars(_visible(principal).where(ActionItem.id.in_(ids)))}
-    return [found.get(item_id) for item_id in ids]
+    return in_order(await session.scalars(_visible(principal).where(ActionItem.id.in_(ids))), ids)
 
 
 def _visible(principal: Principal) -> Select[tuple[ActionItem]]:

@@ -1,29 +1,26 @@
-"""GraphQL types for the CX program's follow-up: action items and mystery shops."""
+"""GraphQL types for action items ("You said, we did")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 import strawberry
 from strawberry import relay
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.auth.types import User
-from api.feedback import models
-from api.kit.ids import database_ids
-from api.feedback.types import (
-    ActionItemStatus,
-    Feedback,
-    Touchpoint,
-    load_person,
-    resolve_client,
-    resolve_project,
-)
+from api.cx.action_items import models
+from api.cx.feedback.types import Feedback
+from api.cx.types import load_person, resolve_client, resolve_project
+from api.kit.nodes import LoadedNode
+
+ActionItemStatus = strawberry.enum(models.ActionItemStatus, name="ActionItemStatus")
 
 
 @strawberry.type(description="What we did about feedback (\"You said, we did\"); clients see client-visible ones.")
-class ActionItem(relay.Node):
+class ActionItem(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     title: str
     you_said: str
@@ -50,7 +47,7 @@ class ActionItem(relay.Node):
     async def feedback(self, info: Info) -> Feedback | None:
         if self.feedback_id is None:
             return None
-        row = await info.context.feedback.feedback_by_id.load(self.feedback_id)
+        row = await info.context.cx.feedback_by_id.load(self.feedback_id)
         return Feedback.from_model(row) if row else None
 
     @classmethod
@@ -74,60 +71,5 @@ class ActionItem(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[ActionItem | None]:
-        rows = await info.context.feedback.action_item_by_id.load_many(database_ids(node_ids))
-        return [cls.from_model(row) if row else None for row in rows]
-
-
-@strawberry.type(description="One checklist line of a mystery shop and the points it earned.")
-class MysteryShopCriterion:
-    criterion: str
-    score: int
-    max_score: int
-    note: str
-
-
-@strawberry.type(description="An internal, scored audit of one touchpoint (PMO staff only).")
-class MysteryShop(relay.Node):
-    id: relay.NodeID[int]
-    touchpoint: Touchpoint
-    conducted_on: date
-    criteria: list[MysteryShopCriterion]
-    score_percent: float = strawberry.field(description="Points earned over points available, x 100.")
-    notes: str
-    project_id: strawberry.Private[int | None]
-    client_id: strawberry.Private[int]
-    shopper_id: strawberry.Private[int | None]
-
-    project = strawberry.field(resolver=resolve_project, description="The project audited, if any.")
-    client = strawberry.field(resolver=resolve_client, description="The client whose touchpoint was audited.")
-
-    @strawberry.field(description="Who conducted the mystery shop.")
-    async def shopper(self, info: Info) -> User | None:
-        return await load_person(info, self.shopper_id)
-
-    @classmethod
-    def from_model(cls, shop: models.MysteryShop) -> MysteryShop:
-        """The GraphQL view of a mystery shop row."""
-        return cls(
-            id=shop.id,
-            touchpoint=shop.touchpoint,
-            conducted_on=shop.conducted_on,
-            criteria=[
-                MysteryShopCriterion(criterion=line["criterion"], score=line["score"], max_score=line["max_score"],
-                                     note=line.get("note", ""))
-                for line in shop.criteria
-            ],
-            score_percent=float(shop.score_percent),
-            notes=shop.notes,
-            project_id=shop.project_id,
-            client_id=shop.client_id,
-            shopper_id=shop.shopper_id,
-        )
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[MysteryShop | None]:
-        rows = await info.context.feedback.mystery_shop_by_id.load_many(database_ids(node_ids))
-        return [cls.from_model(row) if row else None for row in rows]
+    def loader(cls, info: Info) -> DataLoader[int, Any]:
+        return info.context.cx.action_item_by_id

@@ -1,4 +1,4 @@
-"""Domain events of the CX loop: feedback, action items ("You said, we did") and mystery shops."""
+"""Domain events of feedback."""
 
 from __future__ import annotations
 
@@ -15,21 +15,3 @@ class FeedbackReceived(DomainEvent):
     project_id: int | None
     touchpoint: str
     channel: str
-
-
-@dataclass(frozen=True)
-class ActionItemChanged(DomainEvent):
-    """An action item was opened or changed; `client_visible` says whether the client sees it."""
-
-    action_item_id: int
-    created: bool
-    status: str
-    client_visible: bool
-    fields: list[str]
-
-
-@dataclass(frozen=True)
-class MysteryShopRecorded(DomainEvent):
-    """A mystery shop of a touchpoint was recorded."""
-
-    mystery_shop_id: int

@@ -13,11 +13,13 @@ from api.auth.people import client_person
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.changes.events import record_event
-from api.feedback import action_item_service
-from api.feedback.events import FeedbackReceived
-from api.feedback.metrics import CSAT_DETRACTORS, NPS_DETRACTORS, is_detractor
-from api.feedback.models import Feedback, FeedbackChannel, Touchpoint
-from api.feedback.references import narrowed, subject_of
+from api.cx.action_items import service as action_item_service
+from api.cx.feedback.events import FeedbackReceived
+from api.cx.feedback.models import Feedback, FeedbackChannel
+from api.cx.metrics import CSAT_DETRACTORS, NPS_DETRACTORS, is_detractor
+from api.cx.models import Touchpoint
+from api.cx.references import narrowed, subject_of
+from api.kit.batches import in_order
 from api.kit.errors import Forbidden, NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate
 from api.projects.models import Project
@@ -53,8 +55,7 @@ async def list_feedback(
 
 async def feedback_by_ids(session: AsyncSession, *, principal: Principal, ids: Sequence[int]) -> list[Feedback | None]:
     """Feedback for `ids` in order; None where missing or not visible."""
-    found = {row.id: row for row in await session.scalars(_visible(principal).where(Feedback.id.in_(ids)))}
-    return [found.get(feedback_id) for feedback_id in ids]
+    return in_order(await session.scalars(_visible(principal).where(Feedback.id.in_(ids))), ids)
 
 
 def _visible(principal: Principal) -> Select[tuple[Feedback]]:

@@ -15,10 +15,12 @@ from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.changes.events import record_event
-from api.feedback.events import MysteryShopRecorded
-from api.feedback.metrics import mystery_shop_percent
-from api.feedback.models import MysteryShop, Touchpoint
-from api.feedback.references import narrowed, subject_of
+from api.cx.metrics import mystery_shop_percent
+from api.cx.models import Touchpoint
+from api.cx.mystery_shops.events import MysteryShopRecorded
+from api.cx.mystery_shops.models import MysteryShop
+from api.cx.references import narrowed, subject_of
+from api.kit.batches import in_order
 from api.kit.columns import utcnow
 from api.kit.errors import Validator
 from api.kit.pagination import Page, PageRequest, paginate
@@ -49,8 +51,7 @@ async def list_mystery_shops(
 async def mystery_shops_by_ids(session: AsyncSession, *, principal: Principal,
                                ids: Sequence[int]) -> list[MysteryShop | None]:
     """Mystery shops for `ids` in order; None where missing or not visible."""
-    found = {shop.id: shop for shop in await session.scalars(_visible(principal).where(MysteryShop.id.in_(ids)))}
-    return [found.get(shop_id) for shop_id in ids]
+    return in_order(await session.scalars(_visible(principal).where(MysteryShop.id.in_(ids))), ids)
 
 
 def _visible(principal: Principal) -> Select[tuple[MysteryShop]]:

@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.auth.permissions import sees_internal
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
-from api.feedback.metrics import Response
-from api.feedback.models import Feedback, MysteryShop, SurveyInvitation
+from api.cx.feedback.models import Feedback
+from api.cx.metrics import Response
+from api.cx.mystery_shops.models import MysteryShop
+from api.cx.surveys.models import SurveyInvitation
 from api.kit.columns import utcnow
 from api.kit.errors import InvalidInput
 

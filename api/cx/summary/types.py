@@ -8,10 +8,10 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from api.feedback import metrics
-from api.feedback.models import Touchpoint as TouchpointModel
-from api.feedback.summary_service import CxSummaryData, cx_window
-from api.feedback.types import Touchpoint
+from api.cx import metrics
+from api.cx.models import Touchpoint as TouchpointModel
+from api.cx.summary.service import CxSummaryData, cx_window
+from api.cx.types import Touchpoint
 
 Granularity = strawberry.enum(metrics.Granularity, name="Granularity", description="How a trend is bucketed.")
 PERCENT_PLACES = 1
@@ -137,5 +137,5 @@ async def client_cx_summary(
 ) -> CxSummary:
     """Client.cxSummary: this client's CX metrics, batched over every client of the request."""
     window = cx_window(start=from_, end=to)
-    data = await info.context.feedback.summary_by_client(window).load(root.id)
+    data = await info.context.cx.summary_by_client(window).load(root.id)
     return CxSummary.from_data(data, granularity or metrics.Granularity.MONTH)

@@ -13,15 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.auth.models import Membership, Role, User
 from api.auth.principal import Grant, Principal
 from api.auth.tokens import verify_token
-from api.feedback.invitation_service import SURVEY_TOKEN
-from api.feedback.models import (
-    Feedback,
-    FeedbackChannel,
-    InvitationTrigger,
-    SurveyInvitation,
-    Touchpoint,
-)
-from api.feedback.service import SCALES, FeedbackSubmission, check_submission, record_feedback
+from api.cx.feedback.models import Feedback, FeedbackChannel
+from api.cx.feedback.service import SCALES, FeedbackSubmission, check_submission, record_feedback
+from api.cx.models import Touchpoint
+from api.cx.surveys.models import InvitationTrigger, SurveyInvitation
+from api.cx.surveys.service import SURVEY_TOKEN
 from api.kit.columns import utcnow
 from api.kit.errors import Conflict, NotFound, Unauthenticated, Validator
 from api.settings import Settings

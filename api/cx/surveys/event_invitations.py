@@ -13,12 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.models import Membership, Role, User
-from api.feedback.invitation_service import (
-    IssuedInvitation,
-    issue_invitation,
-    last_invited,
-)
-from api.feedback.models import InvitationTrigger, SurveyInvitation, Touchpoint
+from api.cx.models import Touchpoint
+from api.cx.surveys.models import InvitationTrigger, SurveyInvitation
+from api.cx.surveys.service import IssuedInvitation, issue_invitation, last_invited
 from api.kit.columns import utcnow
 from api.projects.models import MilestoneKind
 from api.settings import Settings

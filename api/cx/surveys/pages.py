@@ -18,7 +18,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.feedback.link_answers import (
+from api.cx.feedback.service import COMMENT_MAX_LENGTH, SCALES
+from api.cx.models import Touchpoint
+from api.cx.surveys.answers import (
     LinkAnswer,
     LinkClosed,
     answer_link,
@@ -27,8 +29,7 @@ from api.feedback.link_answers import (
     open_link,
     questions_for,
 )
-from api.feedback.models import SurveyInvitation, Touchpoint
-from api.feedback.service import COMMENT_MAX_LENGTH, SCALES
+from api.cx.surveys.models import SurveyInvitation
 from api.kit.errors import NotFound, ValidationFailed
 from api.settings import Settings
 

@@ -12,13 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit_service
 from api.auth.models import User
-from api.auth.permissions import require_pmo_staff
 from api.auth.people import client_person
+from api.auth.permissions import require_pmo_staff
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.auth.tokens import sign_token
-from api.feedback.models import InvitationTrigger, SurveyInvitation, Touchpoint
-from api.feedback.references import narrowed, subject_of
+from api.cx.models import Touchpoint
+from api.cx.references import narrowed, subject_of
+from api.cx.surveys.models import InvitationTrigger, SurveyInvitation
+from api.kit.batches import in_order
 from api.kit.columns import utcnow
 from api.kit.errors import Conflict, Validator
 from api.kit.pagination import Page, PageRequest, paginate
@@ -50,8 +52,7 @@ async def invitations_by_ids(session: AsyncSession, *, principal: Principal,
                              ids: Sequence[int]) -> list[SurveyInvitation | None]:
     """Survey invitations for `ids` in order; None where missing or not visible."""
     rows = await session.scalars(_visible(principal).where(SurveyInvitation.id.in_(ids)))
-    found = {invitation.id: invitation for invitation in rows}
-    return [found.get(invitation_id) for invitation_id in ids]
+    return in_order(rows, ids)
 
 
 def _visible(principal: Principal) -> Select[tuple[SurveyInvitation]]:

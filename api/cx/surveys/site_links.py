@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.feedback.invitation_service import issue_invitation, survey_link
-from api.feedback.models import InvitationTrigger, SurveyInvitation, Touchpoint
+from api.cx.models import Touchpoint
+from api.cx.surveys.models import InvitationTrigger, SurveyInvitation
+from api.cx.surveys.service import issue_invitation, survey_link
 from api.kit.columns import utcnow
 from api.settings import Settings
 

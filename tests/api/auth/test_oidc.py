@@ -16,9 +16,8 @@ import pytest
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth import keys
+from api.auth import keys, tokens
 from api.auth import service as auth_service
-from api.auth import tokens
 from api.auth.models import Role
 from api.kit.errors import Unauthenticated
 from api.settings import Settings

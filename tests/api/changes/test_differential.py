@@ -18,7 +18,7 @@ from api.auth import scopes as token_scopes
 from api.auth.models import ApiToken, Role
 from api.auth.principal import Principal
 from api.changes.service import data_version
-from api.feedback.models import ActionItemStatus
+from api.cx.action_items.models import ActionItemStatus
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import MilestoneStatus, Visibility
 from api.sites import service as site_service

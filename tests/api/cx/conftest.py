@@ -13,15 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.app import create_app
 from api.auth.models import Role, User
 from api.auth.principal import Grant, Principal
-from api.feedback.invitation_service import issue_invitation
-from api.feedback.models import (
-    ActionItem,
-    Feedback,
-    InvitationTrigger,
-    SurveyInvitation,
-    Touchpoint,
-)
-from api.feedback.site_links import site_survey_links
+from api.cx.action_items.models import ActionItem
+from api.cx.feedback.models import Feedback
+from api.cx.models import Touchpoint
+from api.cx.surveys.models import InvitationTrigger, SurveyInvitation
+from api.cx.surveys.service import issue_invitation
+from api.cx.surveys.site_links import site_survey_links
 from api.kit.columns import utcnow
 from api.kit.database import create_engine, create_session_factory
 from api.organizations.models import Organization, OrganizationKind

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.feedback import metrics
-from api.feedback.metrics import Granularity, Response
+from api.cx import metrics
+from api.cx.metrics import Granularity, Response
 
 TOUCHPOINTS = ("KICKOFF", "MEETING", "CLOSEOUT")
 TAGS = ("slow-response", "unclear-scope", "reporting-delays", "invoice-accuracy", "staff-turnover", "meeting-overload")

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.feedback.models import Touchpoint
-from tests.api.feedback.conftest import World, counting_statements, gid
+from api.cx.models import Touchpoint
+from tests.api.cx.conftest import World, counting_statements, gid
 from tests.fixtures.factories import make_feedback
 from tests.fixtures.graphql import data_of, execute
 

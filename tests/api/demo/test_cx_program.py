@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.feedback.models import ActionItemStatus
+from api.cx.action_items.models import ActionItemStatus
 from api.models import ActionItem, Feedback, MysteryShop, Organization, OrganizationKind
 from tests.api.demo.conftest import TODAY, WINDOW_START, all_of
 

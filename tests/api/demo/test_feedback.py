@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.cx.feedback.models import FeedbackChannel
+from api.cx.models import Touchpoint
 from api.demo.feedback_texts import PAIN_POINTS
-from api.feedback.models import FeedbackChannel, Touchpoint
 from api.models import Feedback, Milestone, Project, Role, StatusReport, SurveyInvitation
 from api.projects.models import MilestoneStatus
 from api.reports.models import ReportState

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.changes import service as changes_service
 from api.changes.models import OutboxEvent, Reaction, ReactionState
-from api.feedback.models import SurveyInvitation, Touchpoint
+from api.cx.models import Touchpoint
+from api.cx.surveys.models import SurveyInvitation
 from api.flows import reactions, runner
 from api.kit.columns import utcnow
 from api.kit.database import create_engine, create_session_factory

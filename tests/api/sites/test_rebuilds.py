@@ -5,7 +5,7 @@ The rebuild is a reaction to the committed change (api.flows); `react` runs it h
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.models import Role
 from api.auth.principal import Principal
-from api.feedback.models import ActionItemStatus
+from api.cx.action_items.models import ActionItemStatus
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import MilestoneStatus, Visibility
 from api.settings import Settings

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit.models import AuditEvent
-from api.feedback.models import ActionItem
-from tests.api.feedback.conftest import World, count_rows, gid
+from api.cx.action_items.models import ActionItem
+from tests.api.cx.conftest import World, count_rows, gid
 from tests.fixtures.factories import make_action_item, make_feedback
 from tests.fixtures.graphql import data_of, execute
 

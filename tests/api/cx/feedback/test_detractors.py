@@ -6,8 +6,8 @@ import itertools
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.feedback.metrics import is_detractor
-from tests.api.feedback.conftest import World
+from api.cx.metrics import is_detractor
+from tests.api.cx.conftest import World
 from tests.fixtures.factories import make_feedback
 from tests.fixtures.graphql import data_of, global_id
 

@@ -7,9 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit.models import AuditEvent
-from api.feedback.models import ActionItem, ActionItemStatus, Feedback, FeedbackChannel
+from api.cx.action_items.models import ActionItem, ActionItemStatus
+from api.cx.feedback.models import Feedback, FeedbackChannel
 from api.reports.models import ReportState
-from tests.api.feedback.conftest import World, count_rows, gid
+from tests.api.cx.conftest import World, count_rows, gid
 from tests.fixtures.factories import make_milestone, make_status_report
 from tests.fixtures.graphql import data_of
 

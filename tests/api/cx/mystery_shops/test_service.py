@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.feedback.models import MysteryShop
-from tests.api.feedback.conftest import World, count_rows, gid
+from api.cx.mystery_shops.models import MysteryShop
+from tests.api.cx.conftest import World, count_rows, gid
 from tests.fixtures.factories import make_mystery_shop
 from tests.fixtures.graphql import data_of, execute
 

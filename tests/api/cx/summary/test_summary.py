@@ -10,11 +10,11 @@ from statistics import NormalDist
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.context import Context
-from api.feedback.models import Touchpoint
-from api.feedback.summary_service import CxWindow, cx_window
+from api.cx.models import Touchpoint
+from api.cx.summary.service import CxWindow, cx_window
 from api.organizations.models import Organization
 from api.settings import Settings
-from tests.api.feedback.conftest import World, counting_statements, gid
+from tests.api.cx.conftest import World, counting_statements, gid
 from tests.fixtures.factories import (
     make_client,
     make_feedback,

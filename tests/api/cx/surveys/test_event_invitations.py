@@ -9,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit.models import AuditEvent
 from api.auth.models import Role
-from api.feedback import event_invitations
-from api.feedback.models import InvitationTrigger, SurveyInvitation, Touchpoint
-from api.feedback.site_links import SITE_LINK_USES, site_survey_links
+from api.cx.models import Touchpoint
+from api.cx.surveys import event_invitations
+from api.cx.surveys.models import InvitationTrigger, SurveyInvitation
+from api.cx.surveys.site_links import SITE_LINK_USES, site_survey_links
 from api.projects import milestone_service
 from api.projects import service as project_service
 from api.projects.milestone_service import MilestoneFields
@@ -19,7 +20,7 @@ from api.projects.models import MilestoneKind, MilestoneStatus, ProjectStatus
 from api.projects.service import ProjectFields
 from api.reports import service as report_service
 from api.settings import Settings
-from tests.api.feedback.conftest import World
+from tests.api.cx.conftest import World
 from tests.fixtures.events import react
 from tests.fixtures.factories import make_milestone, make_status_report, make_user
 

@@ -9,22 +9,18 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from api.audit.models import AuditEvent
-from api.auth.tokens import verify_token
 from api.auth.models import Role
 from api.auth.principal import Grant, Principal
+from api.auth.tokens import verify_token
+from api.cx.models import Touchpoint
+from api.cx.surveys.models import SurveyInvitation
+from api.cx.surveys.service import SURVEY_TOKEN, InvitationRequest, IssuedInvitation, create_survey_invitation
 from api.database import upgrade_database
-from api.feedback.invitation_service import (
-    SURVEY_TOKEN,
-    InvitationRequest,
-    IssuedInvitation,
-    create_survey_invitation,
-)
-from api.feedback.models import SurveyInvitation, Touchpoint
 from api.kit.database import create_engine, create_session_factory
 from api.kit.errors import Conflict
 from api.organizations.models import OrganizationKind
 from api.settings import Settings
-from tests.api.feedback.conftest import World, count_rows, gid
+from tests.api.cx.conftest import World, count_rows, gid
 from tests.fixtures.factories import make_client, make_invitation, make_organization, make_user
 from tests.fixtures.graphql import data_of, execute
 

@@ -9,19 +9,19 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-
 from sqlalchemy import delete, update
 
 from api.app import create_app
 from api.auth.models import Membership, User
-from api.feedback.models import SurveyInvitation
-from api.feedback.site_links import site_survey_links
+from api.cx.feedback.models import FeedbackChannel
+from api.cx.models import Touchpoint
+from api.cx.surveys.models import SurveyInvitation
+from api.cx.surveys.pages import RateLimiter
+from api.cx.surveys.site_links import site_survey_links
 from api.kit.database import create_engine, create_session_factory
-from api.sites import service as site_service
-from api.feedback.models import FeedbackChannel, Touchpoint
-from api.feedback.survey_pages import RateLimiter
 from api.settings import Settings
-from tests.api.feedback.conftest import stored_answers, survey_link
+from api.sites import service as site_service
+from tests.api.cx.conftest import stored_answers, survey_link
 from tests.fixtures.auth import token_for
 
 FORM_TOKEN = re.compile(r'name="form_token" value="([0-9a-f]{64})"')

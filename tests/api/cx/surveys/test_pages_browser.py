@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page
 
-from api.feedback.models import FeedbackChannel, Touchpoint
+from api.cx.feedback.models import FeedbackChannel
+from api.cx.models import Touchpoint
 from api.settings import Settings
-from tests.api.feedback.conftest import stored_answers, survey_link
+from tests.api.cx.conftest import stored_answers, survey_link
 from tests.fixtures.browser import axe_violations, watch
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
