@@ -76,6 +76,14 @@ class Settings(BaseSettings):
     build_lease_seconds: float = Field(default=60, ge=1, le=3600)
     build_quiet_seconds: float = Field(default=30, ge=0, le=3600)
 
+    # Mail: smtp://user:pass@host:port (?starttls=true for STARTTLS) or smtps:// for implicit TLS. Without it,
+    # embedded mode writes each message as an .eml file under <data dir>/mail/; production refuses to start
+    # unless mail is switched off (RAPPORT_MAIL_ENABLED=false).
+    smtp_url: SecretStr | None = None
+    mail_from: str = "Rapport <rapport@localhost>"
+    mail_enabled: bool = True
+    smtp_timeout_seconds: float = Field(default=30, gt=0, le=600)
+
     cx_minimum_sample: int = Field(default=5, ge=1)
     survey_frequency_cap_days: int = Field(default=14, ge=0)
     survey_link_ttl_days: int = Field(default=14, ge=1, le=90)
@@ -93,6 +101,11 @@ class Settings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.mode == "production"
+
+    @property
+    def mail_dir(self) -> Path:
+        """Where messages are written as .eml files when no SMTP server is configured."""
+        return (self.data_dir / "mail").resolve()
 
     @property
     def resolved_database_url(self) -> str:
@@ -147,6 +160,10 @@ class Settings(BaseSettings):
         """Refuse a configuration that cannot work, and a production one that still leans on embedded defaults."""
         if self.build_queue == "procrastinate" and not self.on_postgresql:
             raise SettingsError("RAPPORT_BUILD_QUEUE=procrastinate needs a PostgreSQL RAPPORT_DATABASE_URL")
+        if self.smtp_url is not None:
+            from api.delivery.mail import SmtpServer  # the URL's one reader; it imports these settings
+
+            SmtpServer.parse(self.smtp_url.get_secret_value())
         if not self.production:
             return
         if self.jwt_algorithm == "HS256":
@@ -172,6 +189,8 @@ class Settings(BaseSettings):
             raise SettingsError("production mode needs RAPPORT_DATABASE_URL")
         if not self.publish_target:
             raise SettingsError("production mode needs RAPPORT_PUBLISH_TARGET")
+        if self.mail_enabled and self.smtp_url is None:
+            raise SettingsError("production mode needs RAPPORT_SMTP_URL (or RAPPORT_MAIL_ENABLED=false to send no mail)")
 
 
 @lru_cache

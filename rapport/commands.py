@@ -16,8 +16,12 @@ from rich.table import Table
 from api.app import create_app
 from api.auth import service as auth_service
 from api.database import upgrade_database
+from api.delivery.mail import transport_for
+from api.delivery.sender import send_due_deliveries
+from api.demo.notices import publish_newest_draft
 from api.demo.seed import SeedResult
 from api.demo.seed import seed_demo as load_demo_data
+from api.flows.runner import run_due_reactions
 from api.schema import create_schema
 from api.settings import Settings
 from api.sites import service as site_service
@@ -40,6 +44,27 @@ async def seed_demo(settings: Settings, *, today: date | None = None) -> SeedRes
     """Load the demo data set unless it is there already."""
     async with unit_of_work(settings) as session:
         return await load_demo_data(session, today=today or date.today())
+
+
+async def publish_demo_report(settings: Settings) -> str | None:
+    """Publish the demo's newest draft report through the service; its title, or None when none is left."""
+    async with unit_of_work(settings) as session:
+        report = await publish_newest_draft(session)
+        return report.title if report is not None else None
+
+
+async def deliver_now(settings: Settings) -> int:
+    """React to every committed event, then send every delivery that is due; returns how many were sent."""
+    async with database(settings) as session_factory:
+        await run_due_reactions(session_factory, settings=settings)
+        transport = transport_for(settings)
+        sent = 0
+        try:
+            while attempted := await send_due_deliveries(session_factory, settings=settings, transport=transport):
+                sent += attempted
+        finally:
+            await transport.close()
+        return sent
 
 
 async def add_user(settings: Settings, *, email: str, name: str, org: str, role: str) -> str:

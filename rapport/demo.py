@@ -15,25 +15,34 @@ from sitegen.pipeline import BuildOutcome
 DEMO_TOKEN_TTL_SECONDS = 4 * 3600
 
 
-async def prepare_demo(settings: Settings, *, console: Console) -> tuple[str, list[BuildOutcome]]:
-    """Seed when empty, build and publish every site, and issue a PMO staff token."""
+async def prepare_demo(settings: Settings, *, console: Console) -> tuple[str, list[BuildOutcome], int]:
+    """Seed when empty (then publish one draft report through the service, as the PMO would), build and publish
+    every site, send the notices that publication owes, and issue a PMO staff token."""
     result = await commands.seed_demo(settings)
     console.print("loaded the demo data set" if result.created else "reusing the existing demo data")
+    if result.created and (title := await commands.publish_demo_report(settings)):
+        console.print(f"published the report {title!r}", markup=False)
     outcomes = await commands.build_sites(settings, slugs=None, console=console)
+    sent = await commands.deliver_now(settings)
     token = await commands.issue_token(settings, email=DEMO_STAFF_EMAIL, ttl_seconds=DEMO_TOKEN_TTL_SECONDS)
-    return token, outcomes
+    return token, outcomes, sent
 
 
 def run_demo(settings: Settings, *, host: str, port: int, console: Console) -> None:
     """Prepare everything, print where to look, then serve until Ctrl-C."""
     commands.upgrade(settings)
-    token, outcomes = asyncio.run(prepare_demo(settings, console=console))
+    token, outcomes, sent = asyncio.run(prepare_demo(settings, console=console))
     base = f"http://{host}:{port}"
     console.print(f"\nRapport demo is running (data in {settings.data_dir.resolve()}).")
     console.print(f"GraphQL API and GraphiQL: {base}/graphql")
     console.print("Client microsites:")
     for outcome in outcomes:
         console.print(f"  {outcome.slug}: {base}/sites/{outcome.site_path}/index.html", markup=False)
+    if settings.smtp_url is None:
+        console.print(f"Mail: {sent} notices written this run to {settings.mail_dir} "
+                      "(one .eml file per message; open one in any mail client)", markup=False)
+    else:
+        console.print(f"Mail: {sent} notices sent through RAPPORT_SMTP_URL", markup=False)
     console.print(f"PMO staff token for {DEMO_STAFF_EMAIL} (valid {DEMO_TOKEN_TTL_SECONDS // 3600} hours; "
                   "send it as 'Authorization: Bearer <token>'):")
     console.print(f"token: {token}", markup=False, soft_wrap=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
+
+from api.sites.pages import page_stem, report_order, report_page_names
 
 HEALTH_MARKERS = {"GREEN": "●", "AMBER": "▲", "RED": "■"}
 STATUS_LABELS = {
@@ -27,9 +28,6 @@ HEALTH_ASPECTS = (
     ("scope", "Scope"),
     ("quality", "Quality"),
 )
-
-_UNSAFE_PAGE_CHARS = re.compile(r"[^a-z0-9_-]+")
-
 
 @dataclass(frozen=True)
 class Report:
@@ -71,11 +69,6 @@ class Project:
     def page_name(self) -> str:
         """The page's file stem: the code, lower-cased and made safe for a path."""
         return page_stem(self.code)
-
-
-def page_stem(text: str) -> str:
-    """`text` lower-cased and made safe as a file stem."""
-    return _UNSAFE_PAGE_CHARS.sub("-", text.lower()).strip("-")
 
 
 def read_projects(snapshot: dict) -> list[Project]:
@@ -133,13 +126,11 @@ def _read_project(node: dict) -> Project:
 def _read_reports(node: dict) -> tuple[Report, ...]:
     """Published reports, oldest period first, each with a page name unique in the site."""
     nodes = _complete_list(node["statusReports"], f"{node['code']} status reports")
-    nodes.sort(key=lambda r: (r["periodEnd"], r["periodStart"], r["publishedAt"] or "", r["title"]))
-    reports, seen = [], Counter()
-    for report in nodes:
-        stem = page_stem(f"{node['code']}-{report['periodEnd']}")
-        seen[stem] += 1
+    nodes.sort(key=report_order)
+    reports = []
+    for report, page_name in zip(nodes, report_page_names(node["code"], nodes), strict=True):
         reports.append(Report(
-            page_name=stem if seen[stem] == 1 else f"{stem}-{seen[stem]}",
+            page_name=page_name,
             title=report["title"],
             period_start=report["periodStart"],
             period_end=report["periodEnd"],

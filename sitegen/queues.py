@@ -1,18 +1,20 @@
 """The two build queues behind one protocol, chosen in one place from RAPPORT_BUILD_QUEUE.
 
-embedded: `rapport serve` reacts to events, schedules and carries out builds in its own process (SQLite or
+embedded: `rapport serve` reacts to events, sends mail, schedules and carries out builds in its own process (SQLite or
 PostgreSQL); there are no worker processes. procrastinate: `rapport worker` processes do all of that, on
 PostgreSQL, and the server only serves.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.delivery.sender import run_deliveries_forever
 from api.flows.runner import run_reactions_forever
 from api.settings import Settings, SettingsError
 from api.sites.models import SiteBuild
@@ -43,6 +45,7 @@ class BuildQueue(Protocol):
 class EmbeddedQueue:
     def server_jobs(self, settings: Settings) -> list[BackgroundJob]:
         return [functools.partial(run_reactions_forever, settings=settings),
+                functools.partial(run_deliveries_forever, settings=settings),
                 functools.partial(_build_worker, settings=settings), run_scheduler]
 
     async def prepare(self, settings: Settings) -> None:
@@ -65,10 +68,13 @@ class ProcrastinateQueue:
     async def run_workers(self, session_factory: async_sessionmaker[AsyncSession], *, settings: Settings,
                           concurrency: int, on_done: Callable[[SiteBuild, BuildOutcome], None],
                           on_ready: Callable[[str], None]) -> None:
+        sender = asyncio.create_task(run_deliveries_forever(session_factory, settings=settings))
         try:
             await run_queue_worker(session_factory, settings=settings, concurrency=concurrency, on_done=on_done,
                                    on_ready=on_ready)
         finally:
+            sender.cancel()
+            await asyncio.gather(sender, return_exceptions=True)
             close_build_pool()
 
 

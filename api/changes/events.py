@@ -24,6 +24,8 @@ class DomainEvent:
     kind: ClassVar[str]
     client_id: int | None
     actor_user_id: int | None
+    # The outbox row's id once committed (event_of sets it): what reactions key their effects by.
+    event_id: int | None = dataclasses.field(default=None, kw_only=True, compare=False)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -32,7 +34,7 @@ class DomainEvent:
 
     def payload(self) -> dict[str, Any]:
         return {name: value for name, value in dataclasses.asdict(self).items()
-                if name not in ("client_id", "actor_user_id")}
+                if name not in ("client_id", "actor_user_id", "event_id")}
 
 
 def record_event(session: AsyncSession, event: DomainEvent) -> None:
@@ -46,7 +48,8 @@ def event_of(row: OutboxEvent) -> DomainEvent | None:
     cls = _KINDS.get(row.kind)
     if cls is None:
         return None
-    return cls(client_id=row.client_id, actor_user_id=row.actor_user_id, **row.payload)  # type: ignore[arg-type]
+    return cls(client_id=row.client_id, actor_user_id=row.actor_user_id, event_id=row.id,  # type: ignore[arg-type]
+               **row.payload)
 
 
 @dataclasses.dataclass(frozen=True)

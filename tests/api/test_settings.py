@@ -9,6 +9,7 @@ import pytest
 from api.settings import EMBEDDED_JWT_SECRET, Settings, SettingsError, get_settings
 
 STRONG_SECRET = "s" * 48
+SMTP_URL = "smtp://rapport:mail-password@mail.example:587?starttls=true"
 
 
 def test_embedded_mode_runs_on_defaults(tmp_path: Path) -> None:
@@ -38,7 +39,7 @@ def test_production_mode_refuses_missing_or_embedded_settings(values: dict, reas
 @pytest.mark.parametrize("algorithm", ["RS256", "ES256"])
 def test_production_mode_with_key_pairs_needs_its_own_survey_form_secret(algorithm: str) -> None:
     values = {"mode": "production", "jwt_algorithm": algorithm, "jwt_signing_key": "PEM", "database_url": "postgresql+asyncpg://db/r",
-              "publish_target": "file:///srv/sites"}
+              "publish_target": "file:///srv/sites", "smtp_url": SMTP_URL}
     with pytest.raises(SettingsError, match="RAPPORT_SURVEY_CSRF_SECRET with") as refusal:
         Settings(**values).check_mode()
     assert "embedded secret" in str(refusal.value)
@@ -52,9 +53,26 @@ def test_production_mode_with_key_pairs_needs_its_own_survey_form_secret(algorit
 
 def test_production_mode_with_everything_set_runs_without_graphiql() -> None:
     settings = Settings(mode="production", jwt_secret=STRONG_SECRET, database_url="postgresql+asyncpg://db/r",
-                        publish_target="file:///srv/sites")
+                        publish_target="file:///srv/sites", smtp_url=SMTP_URL)
     settings.check_mode()
     assert not settings.graphiql_enabled
+
+
+def test_production_mode_needs_an_smtp_server_unless_mail_is_switched_off() -> None:
+    values = {"mode": "production", "jwt_secret": STRONG_SECRET, "database_url": "postgresql+asyncpg://db/r",
+              "publish_target": "file:///srv/sites"}
+    with pytest.raises(SettingsError, match="production mode needs RAPPORT_SMTP_URL"):
+        Settings(**values).check_mode()
+    Settings(**values, mail_enabled=False).check_mode()
+
+
+@pytest.mark.parametrize("url", ["http://mail.example", "smtp://", "smtp://user:mail-password@mail.example:port",
+                                 "smtps://user:mail-password@mail.example?starttls=true"])
+def test_an_smtp_url_that_cannot_work_is_refused_without_showing_its_password(url: str) -> None:
+    with pytest.raises(SettingsError, match="RAPPORT_SMTP_URL") as refusal:
+        Settings(smtp_url=url).check_mode()
+    assert "mail-password" not in str(refusal.value)
+    assert "mail-password" not in repr(Settings(smtp_url=url))
 
 
 def test_get_settings_reads_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> None:

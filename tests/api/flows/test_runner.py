@@ -75,7 +75,7 @@ async def test_reactions_run_once_after_commit_and_never_for_work_rolled_back(
     assert await _invitations(sessions) == expected
     assert await _event_builds(sessions, world.client_id) == [BuildState.QUEUED]
     assert await _reactions(sessions) == {"rebuild_sites": (ReactionState.DONE, 1),
-                                          "invite_report_readers": (ReactionState.DONE, 1)}
+                                          "notify_report_readers": (ReactionState.DONE, 1)}
     # The invitations are a change the client sees (its response rate): their rebuild joins the queued one.
     assert await runner.run_due_reactions(sessions, settings=app_settings) == 1
     assert await runner.run_due_reactions(sessions, settings=app_settings) == 0
@@ -89,21 +89,21 @@ async def test_a_failing_reaction_is_retried_with_backoff_then_left_failed_with_
 ) -> None:
     await runner.run_due_reactions(sessions, settings=app_settings)
 
-    invite = reactions.BY_NAME["invite_report_readers"].handler
+    invite = reactions.BY_NAME["notify_report_readers"].handler
 
     async def broken(session: AsyncSession, event: object, settings: Settings) -> None:
         await invite(session, event, settings)
         await session.flush()  # the invitations are written, then undone with the failure
         raise RuntimeError("the mail relay is down")
 
-    monkeypatch.setitem(reactions.BY_NAME, "invite_report_readers", reactions.Flow("invite_report_readers", broken))
+    monkeypatch.setitem(reactions.BY_NAME, "notify_report_readers", reactions.Flow("notify_report_readers", broken))
     async with sessions() as session:
         await publish(session, world)
     await runner.run_due_reactions(sessions, settings=app_settings)
-    assert (await _reactions(sessions))["invite_report_readers"] == (ReactionState.PENDING, 1)
+    assert (await _reactions(sessions))["notify_report_readers"] == (ReactionState.PENDING, 1)
     assert await _invitations(sessions) == []
     async with sessions() as session:
-        [failed] = await session.scalars(select(Reaction).where(Reaction.name == "invite_report_readers"))
+        [failed] = await session.scalars(select(Reaction).where(Reaction.name == "notify_report_readers"))
         assert failed.error == "RuntimeError: the mail relay is down"
         assert failed.due_at > utcnow() + runner.FIRST_RETRY_DELAY / 2 and failed.finished_at is None
     for attempt in range(2, runner.MAX_ATTEMPTS + 1):
@@ -111,10 +111,10 @@ async def test_a_failing_reaction_is_retried_with_backoff_then_left_failed_with_
             await session.execute(update(Reaction).values(due_at=utcnow()))  # its retry has come due
             await session.commit()
         await runner.run_due_reactions(sessions, settings=app_settings)
-        assert (await _reactions(sessions))["invite_report_readers"][1] == attempt
-    assert (await _reactions(sessions))["invite_report_readers"] == (ReactionState.FAILED, runner.MAX_ATTEMPTS)
+        assert (await _reactions(sessions))["notify_report_readers"][1] == attempt
+    assert (await _reactions(sessions))["notify_report_readers"] == (ReactionState.FAILED, runner.MAX_ATTEMPTS)
     async with sessions() as session:
-        assert [r.name for r in await changes_service.failed_reactions(session)] == ["invite_report_readers"]
+        assert [r.name for r in await changes_service.failed_reactions(session)] == ["notify_report_readers"]
     assert await _invitations(sessions) == []
 
 

@@ -1,0 +1,1 @@
+"""Delivery: what leaves Rapport for people and systems (mail now), one durable Delivery row per message."""

@@ -1,0 +1,51 @@
+"""Delivery: one message to one recipient about one event, and how its sending went."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.kit.columns import UTCDateTime, enum_column, utcnow
+from api.kit.database import Base
+
+
+class DeliveryChannel(enum.Enum):
+    EMAIL = "EMAIL"
+
+
+class DeliveryState(enum.Enum):
+    PENDING = "PENDING"
+    SENT = "SENT"
+    FAILED = "FAILED"
+    SUPPRESSED = "SUPPRESSED"
+
+
+class NoticeKind(enum.Enum):
+    REPORT_PUBLISHED = "REPORT_PUBLISHED"
+
+
+class Delivery(Base):
+    """A message owed to a recipient because of an event: sent at least once, recorded once, never made twice."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("event_id", "channel", "recipient_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("outbox_events.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[DeliveryChannel] = mapped_column(enum_column(DeliveryChannel))
+    kind: Mapped[NoticeKind] = mapped_column(enum_column(NoticeKind))
+    client_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    address: Mapped[str] = mapped_column(String(320))
+    # The survey invitation this message carries, when the event asked the recipient for feedback.
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("survey_invitations.id", ondelete="SET NULL"))
+    state: Mapped[DeliveryState] = mapped_column(enum_column(DeliveryState), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

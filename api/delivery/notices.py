@@ -1,0 +1,122 @@
+"""Report notices: what a published report says to one of the client's people, read through the API as them.
+
+The notice's content comes from one GraphQL document run with the recipient's own principal, so a mail shows
+exactly what that person may read through the API (no internal notes, no INTERNAL risk, no unshared money).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from email.utils import parseaddr
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry import relay
+
+from api.auth.service import principal_for_user
+from api.context import Context
+from api.kit.errors import Unauthenticated
+from api.schema import get_schema
+from api.settings import Settings
+from api.sites.pages import report_order, report_page_names, report_url
+
+TEMPLATES = Path(__file__).parent / "templates"
+HEALTH_WORDS = {"GREEN": "Green", "AMBER": "Amber", "RED": "Red"}
+HEALTH_COLOURS = {"GREEN": "#1e6b30", "AMBER": "#7a4a00", "RED": "#a3231b"}  # each at least 4.5:1 on white
+STATUS_WORDS = {"PLANNED": "planned", "IN_PROGRESS": "in progress", "SUBMITTED": "submitted for acceptance",
+                "ACCEPTED": "accepted", "REJECTED": "rejected"}
+ASPECTS = (("schedule", "Schedule"), ("cost", "Cost"), ("scope", "Scope"), ("quality", "Quality"))
+
+
+class NotVisible(Exception):
+    """The recipient cannot read what the notice is about (any more): nothing is sent to them."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    subject: str
+    text: str
+    html: str
+
+
+@cache
+def _document() -> str:
+    return (TEMPLATES.parent / "report_notice.graphql").read_text(encoding="utf-8")
+
+
+@cache
+def _environments() -> tuple[Environment, Environment]:
+    """HTML templates escape everything they insert; the plain-text part is not HTML and is not escaped."""
+    loader = FileSystemLoader(TEMPLATES)
+    html = Environment(loader=loader, autoescape=True, undefined=StrictUndefined)
+    text = Environment(loader=loader, autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
+    return html, text
+
+
+async def read_as(session: AsyncSession, *, settings: Settings, recipient_id: int, document: str,
+                  operation: str, **variables: Any) -> dict[str, Any]:
+    """Run `operation` of `document` through the API as the recipient; NotVisible when they may no longer sign in."""
+    try:
+        principal = await principal_for_user(session, user_id=recipient_id)
+    except Unauthenticated:
+        raise NotVisible("the recipient is no longer active") from None
+    context = Context(session=session, principal=principal, settings=settings,
+                      request_id=f"notice-{uuid.uuid4().hex[:12]}")
+    result = await get_schema(settings).execute(document, variable_values=variables, context_value=context,
+                                                operation_name=operation)
+    if result.errors:
+        raise RuntimeError(f"{operation} failed: {result.errors[0].message}")
+    assert result.data is not None
+    return result.data
+
+
+async def report_notice(session: AsyncSession, *, settings: Settings, recipient_id: int, report_id: int,
+                        survey_link: str | None) -> Notice:
+    """The notice of a published report for one recipient, with their survey link when they were invited."""
+    data = await read_as(session, settings=settings, recipient_id=recipient_id, document=_document(),
+                         operation="ReportNotice", id=str(relay.GlobalID("StatusReport", str(report_id))))
+    report = data["node"]
+    if report is None or report["state"] != "PUBLISHED" or report["health"] is None:
+        raise NotVisible("the recipient cannot read this report")
+    project = report["project"]
+    subject = _one_line(f"{project['code']} status: {report['title']} ({HEALTH_WORDS[report['health']['overall']]})")
+    values = {
+        "subject": subject,
+        "report": report,
+        "milestone": project["nextMilestone"],
+        "risks": [edge["node"] for edge in project["risks"]["edges"] if edge["node"]["status"] != "CLOSED"],
+        "report_url": _report_url(report, project),
+        "survey_link": survey_link,
+        "sender_name": _sender_name(settings),
+        "aspects": ASPECTS,
+        "health_words": HEALTH_WORDS,
+        "health_colours": HEALTH_COLOURS,
+        "status_words": STATUS_WORDS,
+    }
+    html, text = _environments()
+    return Notice(subject=subject, text=text.get_template("report_notice.txt").render(**values),
+                  html=html.get_template("report_notice.html").render(**values))
+
+
+def _report_url(report: dict[str, Any], project: dict[str, Any]) -> str | None:
+    site = project["client"]["site"]
+    if site is None:
+        return None
+    reports = sorted((edge["node"] for edge in project["statusReports"]["edges"]), key=report_order)
+    for sibling, name in zip(reports, report_page_names(project["code"], reports), strict=True):
+        if sibling["id"] == report["id"]:
+            return report_url(site["url"], name)
+    return site["url"]
+
+
+def _sender_name(settings: Settings) -> str:
+    return parseaddr(settings.mail_from)[0] or "Rapport"
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

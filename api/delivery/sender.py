@@ -1,0 +1,153 @@
+"""Sending the deliveries that are due: compose each as its recipient, send it, record how it went.
+
+A delivery is composed in a session of its own (it reads through the API as its recipient), then its row is
+locked, the message handed to the transport and the outcome committed with the row. A crash after sending and
+before that commit leaves it PENDING, and it is sent again under the same Message-ID, which receivers use to
+keep one copy. Temporary failures (4xx answers, a server that cannot be reached) are retried with a doubling
+delay; a permanent refusal (5xx) or the last attempt leaves it FAILED with its error for people to see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.changes.events import event_of
+from api.changes.models import OutboxEvent
+from api.cx.surveys.models import SurveyInvitation
+from api.cx.surveys.service import survey_link
+from api.delivery.mail import MailError, MailTransport, transport_for
+from api.delivery.messages import build_message
+from api.delivery.models import Delivery, DeliveryState, NoticeKind
+from api.delivery.notices import Notice, NotVisible, report_notice
+from api.kit.columns import utcnow
+from api.kit.tasks import stopping
+from api.settings import Settings
+
+logger = logging.getLogger("rapport.delivery")
+MAX_ATTEMPTS = 10
+FIRST_RETRY_DELAY = timedelta(seconds=30)  # then 1, 2, 4 ... minutes: about 4 h 15 min over the ten attempts
+BATCH = 100
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt."""
+    return FIRST_RETRY_DELAY * 2 ** (attempts - 1)
+
+
+async def due_deliveries(session: AsyncSession, *, now: datetime | None = None, limit: int = BATCH) -> list[int]:
+    """The ids of pending deliveries whose time has come, oldest first."""
+    return list(await session.scalars(
+        select(Delivery.id).where(Delivery.state == DeliveryState.PENDING, Delivery.due_at <= (now or utcnow()))
+        .order_by(Delivery.id).limit(limit)
+    ))
+
+
+async def compose(session: AsyncSession, *, settings: Settings, delivery: Delivery) -> Notice:
+    """The notice a delivery carries, as its recipient may read it; NotVisible when they may not any more."""
+    row = await session.get(OutboxEvent, delivery.event_id)
+    event = event_of(row) if row is not None else None
+    if event is None:
+        raise NotVisible("the event is gone")
+    link = None
+    if delivery.invitation_id is not None:
+        invitation = await session.get(SurveyInvitation, delivery.invitation_id)
+        link = survey_link(invitation, settings=settings) if invitation is not None else None
+    if delivery.kind is NoticeKind.REPORT_PUBLISHED:
+        return await report_notice(session, settings=settings, recipient_id=delivery.recipient_id,
+                                   report_id=event.report_id, survey_link=link)  # type: ignore[attr-defined]
+    raise NotVisible(f"no notice is written for {delivery.kind.value}")
+
+
+async def send_delivery(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings,
+                        transport: MailTransport, delivery_id: int) -> DeliveryState | None:
+    """Send one due pending delivery; None when it is not due or pending (sent already, or another sender has it)."""
+    notice: Notice | None = None
+    suppressed: str | None = None
+    error = "nothing to send"
+    async with session_factory() as reader:
+        delivery = await reader.get(Delivery, delivery_id)
+        if delivery is None or delivery.state is not DeliveryState.PENDING:
+            return None
+        try:
+            notice = await compose(reader, settings=settings, delivery=delivery)
+        except NotVisible as exc:
+            suppressed = str(exc)
+        except Exception as exc:  # noqa: BLE001 - recorded on the delivery and retried like a failed send
+            logger.exception("composing delivery %s failed", delivery_id)
+            error = f"composing failed: {type(exc).__name__}: {exc}"
+        await reader.rollback()
+    async with session_factory() as session:
+        now = utcnow()
+        delivery = await session.scalar(
+            select(Delivery).where(Delivery.id == delivery_id, Delivery.state == DeliveryState.PENDING,
+                                   Delivery.due_at <= now)
+            .with_for_update(skip_locked=True).execution_options(populate_existing=True)
+        )
+        if delivery is None:
+            await session.rollback()
+            return None
+        delivery.attempts += 1
+        if suppressed is not None:
+            delivery.state, delivery.last_error = DeliveryState.SUPPRESSED, suppressed
+        elif notice is None:
+            _failed(delivery, error, permanent=False, now=now)
+        else:
+            message = build_message(settings=settings, to=delivery.address, subject=notice.subject, text=notice.text,
+                                    html=notice.html, message_id=delivery.message_id, date=delivery.created_at)
+            try:
+                await transport.send(message)
+            except MailError as exc:
+                logger.warning("delivery %s to recipient %s failed: %s", delivery.id, delivery.recipient_id, exc)
+                _failed(delivery, str(exc), permanent=exc.permanent, now=now)
+            else:
+                delivery.state, delivery.sent_at, delivery.last_error = DeliveryState.SENT, utcnow(), None
+        state = delivery.state
+        await session.commit()
+        return state
+
+
+def _failed(delivery: Delivery, error: str, *, permanent: bool, now: datetime) -> None:
+    delivery.last_error = error[:2000]
+    if permanent or delivery.attempts >= MAX_ATTEMPTS:
+        delivery.state = DeliveryState.FAILED
+    else:
+        delivery.due_at = now + retry_delay(delivery.attempts)
+
+
+async def send_due_deliveries(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings,
+                              transport: MailTransport) -> int:
+    """Send every delivery that is due; returns how many were attempted."""
+    async with session_factory() as session:
+        due = await due_deliveries(session)
+        await session.rollback()
+    attempted = 0
+    for delivery_id in due:
+        if await send_delivery(session_factory, settings=settings, transport=transport,
+                               delivery_id=delivery_id) is not None:
+            attempted += 1
+    return attempted
+
+
+async def run_deliveries_forever(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings,
+                                 poll_seconds: float = 1.0) -> None:
+    """The sender beside the server or a worker: send what is due, then look again within `poll_seconds`."""
+    if not settings.mail_enabled:
+        return
+    transport = transport_for(settings)
+    try:
+        while True:
+            try:
+                while await send_due_deliveries(session_factory, settings=settings, transport=transport):
+                    pass
+            except Exception:  # noqa: BLE001 - a failed pass is logged and tried again
+                if stopping():
+                    raise asyncio.CancelledError from None
+                logger.exception("sending deliveries failed")
+            await asyncio.sleep(poll_seconds)
+    finally:
+        await transport.close()
