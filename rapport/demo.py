@@ -30,9 +30,11 @@ async def prepare_demo(settings: Settings, *, console: Console) -> tuple[str, li
 
 def run_demo(settings: Settings, *, host: str, port: int, console: Console) -> None:
     """Prepare everything, print where to look, then serve until Ctrl-C."""
+    base = f"http://{host}:{port}"
+    if "public_url" not in settings.model_fields_set:  # links in mail and on the sites lead to this server
+        settings = settings.model_copy(update={"public_url": base})
     commands.upgrade(settings)
     token, outcomes, sent = asyncio.run(prepare_demo(settings, console=console))
-    base = f"http://{host}:{port}"
     console.print(f"\nRapport demo is running (data in {settings.data_dir.resolve()}).")
     console.print(f"GraphQL API and GraphiQL: {base}/graphql")
     console.print("Client microsites:")

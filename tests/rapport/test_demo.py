@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import re
 import signal
@@ -42,8 +44,8 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start(data_dir: Path) -> DemoRun:
-    port = _free_port()
+def _start(data_dir: Path, port: int | None = None) -> DemoRun:
+    port = port or _free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("RAPPORT_")}
     env["RAPPORT_DATA_DIR"] = str(data_dir)
     process = subprocess.Popen(
@@ -117,13 +119,31 @@ def test_demo_serves_the_api_and_every_clients_microsite(demo: DemoRun) -> None:
                 assert not any(_escaped(edge["node"]["name"]) in page.text for edge in other["projects"]["edges"])
 
 
+def test_demo_publishes_a_report_whose_notices_are_in_the_mail_folder(demo: DemoRun, tmp_path: Path) -> None:
+    [line] = [line for line in demo.lines if line.startswith("Mail: ")]
+    match = re.fullmatch(r"Mail: (\d+) notices written this run to (\S+) .*", line)
+    assert match and int(match.group(1)) > 0
+    folder = Path(match.group(2))
+    assert folder == (tmp_path / "data" / "mail").resolve()
+    messages = [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+                for path in sorted(folder.glob("*.eml"))]
+    assert len(messages) == int(match.group(1))
+    texts = [message.get_body(("plain",)).get_content() for message in messages]
+    assert all(" status: " in message["Subject"] for message in messages)
+    assert any("/s/" in text for text in texts)  # people surveyed lately are not asked again (the frequency cap)
+    for text in texts:
+        page = httpx.get(re.search(r"(http\S+/reports/\S+\.html)", text).group(1), timeout=10)
+        assert page.status_code == 200
+
+
 def test_demo_stops_cleanly_and_a_second_run_reuses_the_data(tmp_path: Path) -> None:
     first = _start(tmp_path / "data")
+    port = int(urlparse(first.base_url).port)
     first_token_works = httpx.post(f"{first.base_url}/graphql", json={"query": "{ viewer { isPmoStaff } }"},
                                    headers={"Authorization": f"Bearer {first.token}"}, timeout=30).status_code == 200
     assert _stop(first) == 0 and first_token_works
 
-    second = _start(tmp_path / "data")
+    second = _start(tmp_path / "data", port)  # the links the demo writes lead to its own port
     try:
         assert any("reusing the existing demo data" in line for line in second.lines)
         assert _paths(second.site_urls) == _paths(first.site_urls)
