@@ -27,7 +27,9 @@ user_app = typer.Typer(no_args_is_help=True, help="Users and memberships.")
 token_app = typer.Typer(no_args_is_help=True, help="Access tokens.")
 sites_app = typer.Typer(no_args_is_help=True, help="Client microsites.")
 schema_app = typer.Typer(no_args_is_help=True, help="The GraphQL schema.")
-for sub, name in ((db_app, "db"), (user_app, "user"), (token_app, "token"), (sites_app, "sites"), (schema_app, "schema")):
+deliveries_app = typer.Typer(no_args_is_help=True, help="Mail and other deliveries.")
+for sub, name in ((db_app, "db"), (user_app, "user"), (token_app, "token"), (sites_app, "sites"), (schema_app, "schema"),
+                  (deliveries_app, "deliveries")):
     app.add_typer(sub, name=name)
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -154,6 +156,13 @@ def sites_rotate_key(client: Annotated[str, typer.Option("--client", help="Clien
         raise typer.Exit(1)
     address = settings().resolved_sites_base_url.rstrip("/")
     out.print(f"{client} now lives at {address}/{outcome.site_path}/index.html", markup=False)
+
+
+@deliveries_app.command("status")
+@one_line_errors
+def deliveries_status() -> None:
+    """Show deliveries by channel, kind and state, with the oldest still due and the latest error."""
+    out.print(asyncio.run(commands.delivery_status(settings())))
 
 
 @sites_app.command("status")

@@ -16,6 +16,7 @@ from rich.table import Table
 from api.app import create_app
 from api.auth import service as auth_service
 from api.database import upgrade_database
+from api.delivery import service as delivery_service
 from api.delivery.mail import transport_for
 from api.delivery.sender import send_due_deliveries
 from api.demo.notices import publish_newest_draft
@@ -116,6 +117,23 @@ def outcome_table(outcomes: list[BuildOutcome]) -> Table:
     table.add_column("error")
     for outcome in outcomes:
         table.add_row(outcome.slug, outcome.state.value, str(outcome.files), str(outcome.bytes), outcome.error or "")
+    return table
+
+
+async def delivery_status(settings: Settings) -> Table:
+    """Deliveries by channel, kind and state: how many, the oldest still due, the latest error."""
+    async with unit_of_work(settings) as session:
+        summary = await delivery_service.delivery_summary(session)
+    table = Table(title="Deliveries", show_footer=True)
+    table.add_column("channel", footer="total")
+    table.add_column("kind")
+    table.add_column("state")
+    table.add_column("count", justify="right", footer=str(sum(row.count for row in summary)))
+    table.add_column("oldest due")
+    table.add_column("latest error")
+    for row in summary:
+        due = _when(row.oldest_due) if row.state == "PENDING" else ""
+        table.add_row(row.channel, row.kind, row.state, str(row.count), due, (row.last_error or "")[:80])
     return table
 
 

@@ -25,6 +25,9 @@ class DeliveryState(enum.Enum):
 
 class NoticeKind(enum.Enum):
     REPORT_PUBLISHED = "REPORT_PUBLISHED"
+    MILESTONE_SUBMITTED = "MILESTONE_SUBMITTED"
+    ACCEPTANCE_SURVEY = "ACCEPTANCE_SURVEY"
+    CLOSEOUT_SURVEY = "CLOSEOUT_SURVEY"
 
 
 class Delivery(Base):

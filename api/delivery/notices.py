@@ -23,7 +23,7 @@ from api.context import Context
 from api.kit.errors import Unauthenticated
 from api.schema import get_schema
 from api.settings import Settings
-from api.sites.pages import report_order, report_page_names, report_url
+from api.sites.pages import project_url, report_order, report_page_names, report_url
 
 TEMPLATES = Path(__file__).parent / "templates"
 HEALTH_WORDS = {"GREEN": "Green", "AMBER": "Amber", "RED": "Red"}
@@ -31,6 +31,7 @@ HEALTH_COLOURS = {"GREEN": "#1e6b30", "AMBER": "#7a4a00", "RED": "#a3231b"}  # e
 STATUS_WORDS = {"PLANNED": "planned", "IN_PROGRESS": "in progress", "SUBMITTED": "submitted for acceptance",
                 "ACCEPTED": "accepted", "REJECTED": "rejected"}
 ASPECTS = (("schedule", "Schedule"), ("cost", "Cost"), ("scope", "Scope"), ("quality", "Quality"))
+KIND_WORDS = {"MILESTONE": "milestone", "DELIVERABLE": "deliverable"}
 
 
 class NotVisible(Exception):
@@ -45,8 +46,8 @@ class Notice:
 
 
 @cache
-def _document() -> str:
-    return (TEMPLATES.parent / "report_notice.graphql").read_text(encoding="utf-8")
+def _document(name: str) -> str:
+    return (TEMPLATES.parent / name).read_text(encoding="utf-8")
 
 
 @cache
@@ -78,29 +79,77 @@ async def read_as(session: AsyncSession, *, settings: Settings, recipient_id: in
 async def report_notice(session: AsyncSession, *, settings: Settings, recipient_id: int, report_id: int,
                         survey_link: str | None) -> Notice:
     """The notice of a published report for one recipient, with their survey link when they were invited."""
-    data = await read_as(session, settings=settings, recipient_id=recipient_id, document=_document(),
-                         operation="ReportNotice", id=str(relay.GlobalID("StatusReport", str(report_id))))
+    data = await read_as(session, settings=settings, recipient_id=recipient_id,
+                         document=_document("report_notice.graphql"), operation="ReportNotice", id=str(relay.GlobalID("StatusReport", str(report_id))))
     report = data["node"]
     if report is None or report["state"] != "PUBLISHED" or report["health"] is None:
         raise NotVisible("the recipient cannot read this report")
     project = report["project"]
     subject = _one_line(f"{project['code']} status: {report['title']} ({HEALTH_WORDS[report['health']['overall']]})")
     values = {
-        "subject": subject,
         "report": report,
         "milestone": project["nextMilestone"],
         "risks": [edge["node"] for edge in project["risks"]["edges"] if edge["node"]["status"] != "CLOSED"],
         "report_url": _report_url(report, project),
         "survey_link": survey_link,
-        "sender_name": _sender_name(settings),
         "aspects": ASPECTS,
         "health_words": HEALTH_WORDS,
         "health_colours": HEALTH_COLOURS,
         "status_words": STATUS_WORDS,
     }
+    return _render("report_notice", settings=settings, subject=subject, client=project["client"], **values)
+
+
+async def milestone_notice(session: AsyncSession, *, settings: Settings, recipient_id: int,
+                           milestone_id: int) -> Notice:
+    """What a milestone submitted for acceptance asks of one recipient, with a link to review it."""
+    data = await read_as(session, settings=settings, recipient_id=recipient_id,
+                         document=_document("decision_notice.graphql"), operation="MilestoneNotice",
+                         id=str(relay.GlobalID("Milestone", str(milestone_id))))
+    milestone = data["node"]
+    if milestone is None or milestone["status"] != "SUBMITTED":
+        raise NotVisible("the milestone is not awaiting this recipient's decision")
+    project = milestone["project"]
+    kind_word = KIND_WORDS[milestone["kind"]]
+    subject = _one_line(f"{project['code']} {kind_word} for your review: {milestone['name']}")
+    site = project["client"]["site"]
+    return _render("milestone_submitted", settings=settings, subject=subject, client=project["client"],
+                   milestone=milestone, kind_word=kind_word,
+                   project_url=project_url(site["url"], project["code"]) if site else None)
+
+
+async def survey_notice(session: AsyncSession, *, settings: Settings, recipient_id: int, project_id: int,
+                        touchpoint: str, survey_link: str, milestone_id: int | None = None) -> Notice:
+    """An email carrying one recipient's survey invitation: an accepted deliverable, or a project closed."""
+    data = await read_as(session, settings=settings, recipient_id=recipient_id,
+                         document=_document("decision_notice.graphql"), operation="ProjectNotice",
+                         id=str(relay.GlobalID("Project", str(project_id))))
+    project = data["node"]
+    if project is None:
+        raise NotVisible("the recipient cannot see this project")
+    if touchpoint == "CLOSEOUT":
+        question = f"{project['name']} is complete: how did we do?"
+        lead = ("The project has closed. Tell us how the whole engagement went for you, and what we should keep "
+                "or change.")
+    else:
+        milestone = await read_as(session, settings=settings, recipient_id=recipient_id,
+                                  document=_document("decision_notice.graphql"), operation="MilestoneNotice",
+                                  id=str(relay.GlobalID("Milestone", str(milestone_id))))
+        if milestone["node"] is None:
+            raise NotVisible("the recipient cannot see this deliverable")
+        name = milestone["node"]["name"]
+        question = f"How well does {name} serve you?"
+        lead = f"You accepted {name}. Tell us how well it meets your needs now that it is yours."
+    subject = _one_line(f"{project['code']}: {question}")
+    return _render("survey_invitation", settings=settings, subject=subject, client=project["client"],
+                   project=project, question=question, lead=lead, survey_link=survey_link)
+
+
+def _render(template: str, *, settings: Settings, subject: str, client: dict[str, Any], **values: Any) -> Notice:
     html, text = _environments()
-    return Notice(subject=subject, text=text.get_template("report_notice.txt").render(**values),
-                  html=html.get_template("report_notice.html").render(**values))
+    values |= {"subject": subject, "client_name": client["name"], "sender_name": _sender_name(settings)}
+    return Notice(subject=subject, text=text.get_template(f"{template}.txt").render(**values),
+                  html=html.get_template(f"{template}.html").render(**values))
 
 
 def _report_url(report: dict[str, Any], project: dict[str, Any]) -> str | None:

@@ -23,7 +23,7 @@ from api.cx.surveys.service import survey_link
 from api.delivery.mail import MailError, MailTransport, transport_for
 from api.delivery.messages import build_message
 from api.delivery.models import Delivery, DeliveryState, NoticeKind
-from api.delivery.notices import Notice, NotVisible, report_notice
+from api.delivery.notices import Notice, NotVisible, milestone_notice, report_notice, survey_notice
 from api.kit.columns import utcnow
 from api.kit.tasks import stopping
 from api.settings import Settings
@@ -53,13 +53,24 @@ async def compose(session: AsyncSession, *, settings: Settings, delivery: Delive
     event = event_of(row) if row is not None else None
     if event is None:
         raise NotVisible("the event is gone")
-    link = None
-    if delivery.invitation_id is not None:
-        invitation = await session.get(SurveyInvitation, delivery.invitation_id)
-        link = survey_link(invitation, settings=settings) if invitation is not None else None
-    if delivery.kind is NoticeKind.REPORT_PUBLISHED:
-        return await report_notice(session, settings=settings, recipient_id=delivery.recipient_id,
-                                   report_id=event.report_id, survey_link=link)  # type: ignore[attr-defined]
+    invitation = (await session.get(SurveyInvitation, delivery.invitation_id)
+                  if delivery.invitation_id is not None else None)
+    link = survey_link(invitation, settings=settings) if invitation is not None else None
+    recipient_id = delivery.recipient_id
+    match delivery.kind:
+        case NoticeKind.REPORT_PUBLISHED:
+            return await report_notice(session, settings=settings, recipient_id=recipient_id,
+                                       report_id=event.report_id, survey_link=link)  # type: ignore[attr-defined]
+        case NoticeKind.MILESTONE_SUBMITTED:
+            return await milestone_notice(session, settings=settings, recipient_id=recipient_id,
+                                          milestone_id=event.milestone_id)  # type: ignore[attr-defined]
+        case NoticeKind.ACCEPTANCE_SURVEY | NoticeKind.CLOSEOUT_SURVEY:
+            if invitation is None or link is None:
+                raise NotVisible("the survey invitation this mail carried is gone")
+            return await survey_notice(session, settings=settings, recipient_id=recipient_id,
+                                       project_id=event.project_id,  # type: ignore[attr-defined]
+                                       touchpoint=invitation.touchpoint.value, survey_link=link,
+                                       milestone_id=invitation.milestone_id)
     raise NotVisible(f"no notice is written for {delivery.kind.value}")
 
 

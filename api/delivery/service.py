@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -33,10 +34,11 @@ def message_id(*, event_id: int, recipient_id: int, settings: Settings) -> str:
 
 
 async def queue_notices(session: AsyncSession, *, event_id: int, client_id: int, kind: NoticeKind,
-                        settings: Settings, invitations: Mapping[int, int] | None = None,
+                        settings: Settings, invitations: Mapping[int, int] | None = None, only_invited: bool = False,
                         now: datetime | None = None) -> list[Delivery]:
     """One pending email per recipient of the client's notices for this event, carrying the survey invitation
-    made for that recipient (`invitations`: recipient id to invitation id), made once however often it runs."""
+    made for that recipient (`invitations`: recipient id to invitation id), made once however often it runs.
+    With `only_invited` the mail is the invitation itself: nobody the event did not invite gets one."""
     now = now or utcnow()
     invitations = invitations or {}
     made = set(await session.scalars(
@@ -44,7 +46,7 @@ async def queue_notices(session: AsyncSession, *, event_id: int, client_id: int,
     ))
     queued = []
     for user in await notice_recipients(session, client_id=client_id):
-        if user.id in made:
+        if user.id in made or (only_invited and user.id not in invitations):
             continue
         delivery = Delivery(
             event_id=event_id, channel=DeliveryChannel.EMAIL, kind=kind, client_id=client_id, recipient_id=user.id,
@@ -59,8 +61,29 @@ async def queue_notices(session: AsyncSession, *, event_id: int, client_id: int,
     return queued
 
 
-async def delivery_counts(session: AsyncSession) -> dict[tuple[str, str], int]:
-    """How many deliveries there are by channel and state."""
+@dataclass(frozen=True)
+class DeliverySummary:
+    """Deliveries of one channel and kind in one state: how many, the oldest due, the latest error."""
+
+    channel: str
+    kind: str
+    state: str
+    count: int
+    oldest_due: datetime | None
+    last_error: str | None
+
+
+async def delivery_summary(session: AsyncSession) -> list[DeliverySummary]:
+    """Every delivery counted by channel, kind and state, for operators (no recipient is named)."""
     rows = await session.execute(
-        select(Delivery.channel, Delivery.state, func.count()).group_by(Delivery.channel, Delivery.state))
-    return {(channel.value, state.value): count for channel, state, count in rows}
+        select(Delivery.channel, Delivery.kind, Delivery.state, func.count(), func.min(Delivery.due_at),
+               func.max(Delivery.id))
+        .group_by(Delivery.channel, Delivery.kind, Delivery.state)
+        .order_by(Delivery.channel, Delivery.kind, Delivery.state)
+    )
+    summaries = []
+    for channel, kind, state, count, oldest_due, newest_id in rows:
+        error = await session.scalar(select(Delivery.last_error).where(Delivery.id == newest_id))
+        summaries.append(DeliverySummary(channel=channel.value, kind=kind.value, state=state.value, count=count,
+                                         oldest_due=oldest_due, last_error=error))
+    return summaries

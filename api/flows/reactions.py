@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.changes.events import ClientDataChanged, DomainEvent
 from api.cx.surveys import event_invitations
+from api.cx.surveys.service import IssuedInvitation
 from api.delivery import service as delivery_service
 from api.delivery.models import NoticeKind
-from api.projects.events import MilestoneDecided, ProjectClosed
+from api.projects.events import MilestoneDecided, MilestoneSubmitted, ProjectClosed
 from api.projects.models import MilestoneKind, MilestoneStatus
 from api.reports.events import ReportPublished
 from api.settings import Settings
@@ -50,24 +51,41 @@ async def notify_report_readers(session: AsyncSession, event: ReportPublished, s
                                          kind=NoticeKind.REPORT_PUBLISHED, settings=settings, invitations=invitations)
 
 
+async def notify_reviewers(session: AsyncSession, event: MilestoneSubmitted, settings: Settings) -> None:
+    """Tell the client's people that a milestone or deliverable awaits their acceptance."""
+    await delivery_service.queue_notices(session, event_id=event.event_id, client_id=event.client_id,
+                                         kind=NoticeKind.MILESTONE_SUBMITTED, settings=settings)
+
+
 async def invite_acceptors(session: AsyncSession, event: MilestoneDecided, settings: Settings) -> None:
-    """Ask the client's people about an accepted deliverable."""
+    """Ask the client's people, by email, about an accepted deliverable."""
     if event.decision != MilestoneStatus.ACCEPTED.value:
         return
-    await event_invitations.invite_for_acceptance(
+    issued = await event_invitations.invite_for_acceptance(
         session, actor_user_id=event.actor_user_id, settings=settings, client_id=event.client_id,
         project_id=event.project_id, milestone_id=event.milestone_id, kind=MilestoneKind(event.milestone_kind))
+    await _mail_invitations(session, event, settings, issued, NoticeKind.ACCEPTANCE_SURVEY)
 
 
 async def invite_for_closeout(session: AsyncSession, event: ProjectClosed, settings: Settings) -> None:
-    """Ask the client's people how the closed project went."""
-    await event_invitations.invite_for_closeout(session, actor_user_id=event.actor_user_id, settings=settings,
-                                                client_id=event.client_id, project_id=event.project_id)
+    """Ask the client's people, by email, how the closed project went."""
+    issued = await event_invitations.invite_for_closeout(session, actor_user_id=event.actor_user_id,
+                                                         settings=settings, client_id=event.client_id,
+                                                         project_id=event.project_id)
+    await _mail_invitations(session, event, settings, issued, NoticeKind.CLOSEOUT_SURVEY)
+
+
+async def _mail_invitations(session: AsyncSession, event: DomainEvent, settings: Settings,
+                            issued: list[IssuedInvitation], kind: NoticeKind) -> None:
+    await delivery_service.queue_notices(
+        session, event_id=event.event_id, client_id=event.client_id, kind=kind, settings=settings,
+        invitations={item.invitation.contact_id: item.invitation.id for item in issued}, only_invited=True)
 
 
 FLOWS: dict[type[DomainEvent], tuple[Flow, ...]] = {
     ClientDataChanged: (Flow("rebuild_sites", rebuild_sites),),
     ReportPublished: (Flow("notify_report_readers", notify_report_readers),),
+    MilestoneSubmitted: (Flow("notify_reviewers", notify_reviewers),),
     MilestoneDecided: (Flow("invite_acceptors", invite_acceptors),),
     ProjectClosed: (Flow("invite_for_closeout", invite_for_closeout),),
 }

@@ -33,3 +33,8 @@ def report_page_names(code: str, reports: Sequence[Mapping[str, Any]]) -> list[s
 def report_url(site_url: str, page_name: str) -> str:
     """The address of a report's page, from the site's address (its index.html)."""
     return f"{site_url.rsplit('/', 1)[0]}/reports/{page_name}.html"
+
+
+def project_url(site_url: str, code: str) -> str:
+    """The address of a project's page, from the site's address (its index.html)."""
+    return f"{site_url.rsplit('/', 1)[0]}/projects/{page_stem(code)}.html"

@@ -10,7 +10,8 @@ from api.settings import Settings, SettingsError
 from tests.fixtures.keys import ec_key, private_pem, public_pem, rsa_key
 
 STRONG_SECRET = "s" * 48
-PRODUCTION = {"mode": "production", "database_url": "postgresql+asyncpg://db/r", "publish_target": "file:///srv/sites"}
+PRODUCTION = {"mode": "production", "database_url": "postgresql+asyncpg://db/r", "publish_target": "file:///srv/sites",
+              "smtp_url": "smtps://mail.example"}
 
 
 def test_the_embedded_setup_signs_with_its_secret_under_one_kid() -> None:

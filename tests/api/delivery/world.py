@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,7 +14,7 @@ from api.delivery.mail import MailTransport
 from api.delivery.sender import send_due_deliveries
 from api.flows.runner import run_due_reactions
 from api.organizations.models import OrganizationKind
-from api.projects.models import Health, RiskStatus, Visibility
+from api.projects.models import Health, MilestoneKind, RiskStatus, Visibility
 from api.reports import service as report_service
 from api.settings import Settings
 from tests.fixtures.factories import (
@@ -46,6 +47,9 @@ class MailWorld:
     subcontractor_email: str
     other_client_email: str
     project_code: str
+    project_id: int
+    deliverable_id: int
+    contact: Principal
     report_id: int
     report_title: str
 
@@ -68,6 +72,9 @@ async def make_mail_world(session: AsyncSession) -> MailWorld:
                                  manager_id=staff_user.id)
     await make_project(session, client=rival, code="RIV-1", name=f"{OTHER_CLIENT} project")
     await make_milestone(session, project=project, name="Pilot go-live")
+    deliverable = await make_milestone(session, project=project, name="Training kit", kind=MilestoneKind.DELIVERABLE,
+                                       description="Guides and recorded sessions for the pilot users.",
+                                       baseline_date=date(2026, 7, 1), forecast_date=date(2026, 7, 1))
     await make_risk(session, project=project, title=OPEN_RISK, mitigation="Early filing with the port authority")
     await make_risk(session, project=project, title=INTERNAL_RISK, visibility=Visibility.INTERNAL)
     await make_risk(session, project=project, title=CLOSED_RISK, status=RiskStatus.CLOSED)
@@ -79,7 +86,9 @@ async def make_mail_world(session: AsyncSession) -> MailWorld:
     return MailWorld(staff=principal(pmo.id, Role.PMO_STAFF, user_id=staff_user.id), client_id=client.id,
                      contact_email=contact.email, executive_email=executive.email, inactive_email=inactive.email,
                      subcontractor_email=subcontractor.email, other_client_email=rival_contact.email,
-                     project_code=project.code, report_id=report.id, report_title=report.title)
+                     project_code=project.code, project_id=project.id, deliverable_id=deliverable.id,
+                     contact=principal(client.id, Role.CLIENT_CONTACT, user_id=contact.id),
+                     report_id=report.id, report_title=report.title)
 
 
 async def publish(sessions: async_sessionmaker[AsyncSession], world: MailWorld) -> None:
