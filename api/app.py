@@ -19,6 +19,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.changes.tracking import install_change_tracking
 from api.cx.surveys.pages import survey_router
+from api.delivery.unsubscribe import unsubscribe_router
 from api.http import GraphQLEndpoint, graphql_context, request_id_of
 from api.kit.database import create_engine, create_session_factory
 from api.limits.batching import SequentialBatches, batch_guard
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, *, background: Sequence[Backgro
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(survey_router(settings))
+    app.include_router(unsubscribe_router(settings))
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 

@@ -7,7 +7,7 @@ from api.cx.action_items.models import ActionItem
 from api.cx.feedback.models import Feedback
 from api.cx.mystery_shops.models import MysteryShop
 from api.cx.surveys.models import SurveyInvitation
-from api.delivery.models import Delivery
+from api.delivery.models import Delivery, NotificationPreference
 from api.kit.database import Base
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import Assignment, Milestone, Project, Risk
@@ -26,6 +26,7 @@ __all__ = [
     "Membership",
     "Milestone",
     "MysteryShop",
+    "NotificationPreference",
     "Organization",
     "OrganizationKind",
     "OutboxEvent",

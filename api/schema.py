@@ -16,6 +16,7 @@ from api.clients.mutations import ClientMutations
 from api.clients.queries import ClientQueries
 from api.cx.mutations import CxMutations
 from api.cx.queries import CxQueries
+from api.delivery.mutations import DeliveryMutations
 from api.extensions import ErrorPolicy, UnitOfWork
 from api.kit.nodes import resolve_node, resolve_nodes
 from api.limits import extensions as limits
@@ -41,7 +42,8 @@ class Query(AuthQueries, ClientQueries, ProjectQueries, SiteQueries, ReportQueri
 
 
 @strawberry.type
-class Mutation(ClientMutations, SiteMutations, ReportMutations, AuthMutations, ProjectMutations, CxMutations):
+class Mutation(ClientMutations, SiteMutations, ReportMutations, AuthMutations, ProjectMutations, CxMutations,
+               DeliveryMutations):
     """Every mutation, gathered from the domains."""
 
 

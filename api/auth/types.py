@@ -14,6 +14,7 @@ from strawberry.types import Info
 from api.auth import api_tokens as api_token_service
 from api.auth import models
 from api.auth import scopes as token_scopes
+from api.delivery.types import NotificationPreferences, viewer_notification_preferences
 from api.kit.connections import Connection, paged
 from api.kit.ids import optional_node_id
 from api.kit.nodes import LoadedNode
@@ -92,6 +93,9 @@ class Viewer:
     user: User | None
     memberships: list[Membership]
     is_pmo_staff: bool
+    notification_preferences: list[NotificationPreferences] = strawberry.field(
+        resolver=viewer_notification_preferences,
+        description="Which notices you receive by email, per client whose notices reach you.")
 
     @strawberry.field(description="API tokens the viewer may manage (a PMO admin: all; a client executive: "
                                   "their client's), oldest first, optionally those of one client.")

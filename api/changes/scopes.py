@@ -19,7 +19,7 @@ from api.cx.action_items.models import ActionItem
 from api.cx.feedback.models import Feedback
 from api.cx.mystery_shops.models import MysteryShop
 from api.cx.surveys.models import SurveyInvitation
-from api.delivery.models import Delivery
+from api.delivery.models import Delivery, NotificationPreference
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import Assignment, Milestone, Project, Risk, Visibility
 from api.reports.models import ReportState, StatusReport
@@ -177,6 +177,7 @@ SCOPES: dict[type, Scope] = {
     Reaction: Scope(nobody),
     ClientDataVersion: Scope(nobody),
     Delivery: Scope(nobody),  # a record of what was sent: no page shows it
+    NotificationPreference: Scope(nobody),  # a person's own choice of mail: no page shows it
 }
 
 

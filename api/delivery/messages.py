@@ -10,8 +10,9 @@ from api.settings import Settings
 
 
 def build_message(*, settings: Settings, to: str, subject: str, text: str, html: str, message_id: str,
-                  date: datetime) -> EmailMessage:
-    """A multipart/alternative message (plain text first, then HTML) marked as sent by a machine."""
+                  date: datetime, unsubscribe: str | None = None) -> EmailMessage:
+    """A multipart/alternative message (plain text first, then HTML) marked as sent by a machine, with a
+    one-click unsubscribe link (RFC 8058) when `unsubscribe` is given."""
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = to
@@ -19,6 +20,9 @@ def build_message(*, settings: Settings, to: str, subject: str, text: str, html:
     message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"
+    if unsubscribe is not None:
+        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message

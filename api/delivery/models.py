@@ -30,6 +30,32 @@ class NoticeKind(enum.Enum):
     CLOSEOUT_SURVEY = "CLOSEOUT_SURVEY"
 
 
+class ReportNotices(enum.Enum):
+    EACH = "EACH"
+    WEEKLY_DIGEST = "WEEKLY_DIGEST"
+    OFF = "OFF"
+
+
+class DecisionNotices(enum.Enum):
+    ON = "ON"
+    OFF = "OFF"
+
+
+class NotificationPreference(Base):
+    """What one person wants to receive about one client's work; without a row, the defaults (EACH, ON)."""
+
+    __tablename__ = "notification_preferences"
+    __table_args__ = (UniqueConstraint("user_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    report_notices: Mapped[ReportNotices] = mapped_column(enum_column(ReportNotices), default=ReportNotices.EACH)
+    decision_notices: Mapped[DecisionNotices] = mapped_column(enum_column(DecisionNotices),
+                                                              default=DecisionNotices.ON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
 class Delivery(Base):
     """A message owed to a recipient because of an event: sent at least once, recorded once, never made twice."""
 

@@ -80,7 +80,8 @@ async def report_notice(session: AsyncSession, *, settings: Settings, recipient_
                         survey_link: str | None) -> Notice:
     """The notice of a published report for one recipient, with their survey link when they were invited."""
     data = await read_as(session, settings=settings, recipient_id=recipient_id,
-                         document=_document("report_notice.graphql"), operation="ReportNotice", id=str(relay.GlobalID("StatusReport", str(report_id))))
+                         document=_document("report_notice.graphql"), operation="ReportNotice",
+                         id=str(relay.GlobalID("StatusReport", str(report_id))))
     report = data["node"]
     if report is None or report["state"] != "PUBLISHED" or report["health"] is None:
         raise NotVisible("the recipient cannot read this report")

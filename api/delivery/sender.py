@@ -24,6 +24,7 @@ from api.delivery.mail import MailError, MailTransport, transport_for
 from api.delivery.messages import build_message
 from api.delivery.models import Delivery, DeliveryState, NoticeKind
 from api.delivery.notices import Notice, NotVisible, milestone_notice, report_notice, survey_notice
+from api.delivery.unsubscribe import unsubscribe_url
 from api.kit.columns import utcnow
 from api.kit.tasks import stopping
 from api.settings import Settings
@@ -108,8 +109,11 @@ async def send_delivery(session_factory: async_sessionmaker[AsyncSession], *, se
         elif notice is None:
             _failed(delivery, error, permanent=False, now=now)
         else:
+            unsubscribe = unsubscribe_url(settings, user_id=delivery.recipient_id, client_id=delivery.client_id,
+                                          kind=delivery.kind)
             message = build_message(settings=settings, to=delivery.address, subject=notice.subject, text=notice.text,
-                                    html=notice.html, message_id=delivery.message_id, date=delivery.created_at)
+                                    html=notice.html, message_id=delivery.message_id, date=delivery.created_at,
+                                    unsubscribe=unsubscribe)
             try:
                 await transport.send(message)
             except MailError as exc:

@@ -9,22 +9,23 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth.models import Membership, Role, User
+from api.auth.models import Membership, User
 from api.delivery.mail import sender_domain
 from api.delivery.models import Delivery, DeliveryChannel, DeliveryState, NoticeKind
+from api.delivery.preferences import NOTICE_ROLES, preferences_of
 from api.kit.columns import utcnow
 from api.settings import Settings
 
-NOTICE_ROLES = (Role.CLIENT_CONTACT, Role.CLIENT_EXECUTIVE)
 
-
-async def notice_recipients(session: AsyncSession, *, client_id: int) -> list[User]:
-    """The client's active contacts and executives, who receive its notices."""
-    return list(await session.scalars(
+async def notice_recipients(session: AsyncSession, *, client_id: int, kind: NoticeKind) -> list[User]:
+    """The client's active contacts and executives who, by their preferences, receive a `kind` notice now."""
+    people = list(await session.scalars(
         select(User).join(Membership, Membership.user_id == User.id)
         .where(Membership.organization_id == client_id, Membership.role.in_(NOTICE_ROLES), User.is_active.is_(True))
         .distinct().order_by(User.id)
     ))
+    preferences = await preferences_of(session, client_id=client_id, user_ids=[user.id for user in people])
+    return [user for user in people if preferences[user.id].wants(kind)]
 
 
 def message_id(*, event_id: int, recipient_id: int, settings: Settings) -> str:
@@ -45,7 +46,7 @@ async def queue_notices(session: AsyncSession, *, event_id: int, client_id: int,
         select(Delivery.recipient_id).where(Delivery.event_id == event_id, Delivery.channel == DeliveryChannel.EMAIL)
     ))
     queued = []
-    for user in await notice_recipients(session, client_id=client_id):
+    for user in await notice_recipients(session, client_id=client_id, kind=kind):
         if user.id in made or (only_invited and user.id not in invitations):
             continue
         delivery = Delivery(

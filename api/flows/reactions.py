@@ -43,9 +43,10 @@ async def rebuild_sites(session: AsyncSession, event: ClientDataChanged, setting
 async def notify_report_readers(session: AsyncSession, event: ReportPublished, settings: Settings) -> None:
     """Mail the published report to the client's people, each notice carrying the recipient's survey link when
     the frequency cap lets the event invite them: the invitation goes out in that mail, never in a second one."""
+    readers = await _recipients(session, event, NoticeKind.REPORT_PUBLISHED)
     issued = await event_invitations.invite_for_report(session, actor_user_id=event.actor_user_id, settings=settings,
                                                        client_id=event.client_id, project_id=event.project_id,
-                                                       report_id=event.report_id)
+                                                       report_id=event.report_id, only=readers)
     invitations = {item.invitation.contact_id: item.invitation.id for item in issued}
     await delivery_service.queue_notices(session, event_id=event.event_id, client_id=event.client_id,
                                          kind=NoticeKind.REPORT_PUBLISHED, settings=settings, invitations=invitations)
@@ -63,16 +64,23 @@ async def invite_acceptors(session: AsyncSession, event: MilestoneDecided, setti
         return
     issued = await event_invitations.invite_for_acceptance(
         session, actor_user_id=event.actor_user_id, settings=settings, client_id=event.client_id,
-        project_id=event.project_id, milestone_id=event.milestone_id, kind=MilestoneKind(event.milestone_kind))
+        project_id=event.project_id, milestone_id=event.milestone_id, kind=MilestoneKind(event.milestone_kind),
+        only=await _recipients(session, event, NoticeKind.ACCEPTANCE_SURVEY))
     await _mail_invitations(session, event, settings, issued, NoticeKind.ACCEPTANCE_SURVEY)
 
 
 async def invite_for_closeout(session: AsyncSession, event: ProjectClosed, settings: Settings) -> None:
     """Ask the client's people, by email, how the closed project went."""
-    issued = await event_invitations.invite_for_closeout(session, actor_user_id=event.actor_user_id,
-                                                         settings=settings, client_id=event.client_id,
-                                                         project_id=event.project_id)
+    issued = await event_invitations.invite_for_closeout(
+        session, actor_user_id=event.actor_user_id, settings=settings, client_id=event.client_id,
+        project_id=event.project_id, only=await _recipients(session, event, NoticeKind.CLOSEOUT_SURVEY))
     await _mail_invitations(session, event, settings, issued, NoticeKind.CLOSEOUT_SURVEY)
+
+
+async def _recipients(session: AsyncSession, event: DomainEvent, kind: NoticeKind) -> set[int]:
+    """Who receives this event's mail: only they are invited by it, so no invitation goes undelivered."""
+    return {user.id for user in await delivery_service.notice_recipients(session, client_id=event.client_id,
+                                                                         kind=kind)}
 
 
 async def _mail_invitations(session: AsyncSession, event: DomainEvent, settings: Settings,

@@ -7,6 +7,7 @@ as reactions to committed events (api.flows), as the system on behalf of the per
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -24,34 +25,36 @@ INVITED_ROLES = (Role.CLIENT_CONTACT, Role.CLIENT_EXECUTIVE)
 
 
 async def invite_for_report(session: AsyncSession, *, actor_user_id: int | None, client_id: int, project_id: int,
-                            report_id: int, settings: Settings,
+                            report_id: int, settings: Settings, only: Collection[int] | None = None,
                             now: datetime | None = None) -> list[IssuedInvitation]:
-    """Invite the client's people to rate a published status report."""
-    return await _invite_contacts(session, actor_user_id=actor_user_id, settings=settings, now=now,
+    """Invite the client's people (those in `only`, when given) to rate a published status report."""
+    return await _invite_contacts(session, actor_user_id=actor_user_id, settings=settings, now=now, only=only,
                                   client_id=client_id, project_id=project_id, touchpoint=Touchpoint.STATUS_REPORT,
                                   report_id=report_id)
 
 
 async def invite_for_acceptance(session: AsyncSession, *, actor_user_id: int | None, client_id: int, project_id: int,
                                 milestone_id: int, kind: MilestoneKind, settings: Settings,
+                                only: Collection[int] | None = None,
                                 now: datetime | None = None) -> list[IssuedInvitation]:
     """Invite the client's people to rate an accepted deliverable; an accepted plain milestone invites nobody."""
     if kind is not MilestoneKind.DELIVERABLE:
         return []
-    return await _invite_contacts(session, actor_user_id=actor_user_id, settings=settings, now=now,
+    return await _invite_contacts(session, actor_user_id=actor_user_id, settings=settings, now=now, only=only,
                                   client_id=client_id, project_id=project_id,
                                   touchpoint=Touchpoint.DELIVERABLE_ACCEPTANCE, milestone_id=milestone_id)
 
 
 async def invite_for_closeout(session: AsyncSession, *, actor_user_id: int | None, client_id: int, project_id: int,
-                              settings: Settings, now: datetime | None = None) -> list[IssuedInvitation]:
+                              settings: Settings, only: Collection[int] | None = None,
+                              now: datetime | None = None) -> list[IssuedInvitation]:
     """Invite the client's people to rate a project that closed."""
-    return await _invite_contacts(session, actor_user_id=actor_user_id, settings=settings, now=now,
+    return await _invite_contacts(session, actor_user_id=actor_user_id, settings=settings, now=now, only=only,
                                   client_id=client_id, project_id=project_id, touchpoint=Touchpoint.CLOSEOUT)
 
 
 async def _invite_contacts(session: AsyncSession, *, actor_user_id: int | None, settings: Settings, now: datetime | None,
-                           client_id: int, project_id: int, touchpoint: Touchpoint, report_id: int | None = None,
+                           only: Collection[int] | None, client_id: int, project_id: int, touchpoint: Touchpoint, report_id: int | None = None,
                            milestone_id: int | None = None) -> list[IssuedInvitation]:
     now = (now or utcnow()).replace(microsecond=0)
     contact_ids = await session.scalars(
@@ -61,6 +64,8 @@ async def _invite_contacts(session: AsyncSession, *, actor_user_id: int | None, 
     )
     issued = []
     for contact_id in contact_ids.all():
+        if only is not None and contact_id not in only:
+            continue
         if await last_invited(session, contact_id=contact_id, now=now, cap_days=settings.survey_frequency_cap_days):
             continue
         invitation = SurveyInvitation(

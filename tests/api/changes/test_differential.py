@@ -59,6 +59,7 @@ class World:
     action_item_id: int
     draft_id: int
     token_id: int
+    contact: Principal
 
 
 Case = Callable[[World], tuple[Principal, dict[str, Any]]]
@@ -101,6 +102,8 @@ CASES: dict[str, Case] = {
                                              "status": "DONE", "clientVisible": True}),
     "updateActionItem": lambda w: (w.staff, {"id": global_id("ActionItem", w.action_item_id),
                                              "clientVisible": False}),
+    "updateNotificationPreferences": lambda w: (w.contact, {"clientId": client_id(w.harbor.id),
+                                                            "reportNotices": "WEEKLY_DIGEST"}),
     "recordMysteryShop": lambda w: (w.staff, {"clientId": client_id(w.harbor.id), "touchpoint": "SUPPORT",
                                               "conductedOn": "2026-05-01", "notes": "",
                                               "criteria": [{"criterion": "Greeting", "score": 4, "maxScore": 5,
@@ -121,8 +124,9 @@ async def _world(session: AsyncSession) -> World:
     admin_user = await make_user(session, organization=pmo, role=Role.PMO_ADMIN)
     harbor = await make_client(session, slug="harbor", name="Harbor Authority")
     parks = await make_client(session, slug="parks", name="Parks Department")
+    contacts = {}
     for client in (harbor, parks):
-        await make_user(session, organization=client, role=Role.CLIENT_CONTACT)
+        contacts[client.slug] = await make_user(session, organization=client, role=Role.CLIENT_CONTACT)
         await make_project(session, client=client, code=f"{client.slug[:2].upper()}-1")
     project = await make_project(session, client=harbor, code="HB-4")
     milestone = await make_milestone(session, project=project, status=MilestoneStatus.IN_PROGRESS)
@@ -138,7 +142,8 @@ async def _world(session: AsyncSession) -> World:
     return World(staff=principal(pmo.id, Role.PMO_STAFF, user_id=staff_user.id),
                  admin=principal(pmo.id, Role.PMO_ADMIN, user_id=admin_user.id), harbor=harbor, parks=parks,
                  project_id=project.id, milestone_id=milestone.id, risk_id=risk.id, action_item_id=item.id,
-                 draft_id=draft.id, token_id=token.id)
+                 draft_id=draft.id, token_id=token.id,
+                 contact=principal(harbor.id, Role.CLIENT_CONTACT, user_id=contacts["harbor"].id))
 
 
 async def _state(session: AsyncSession, client: Organization, settings: Any) -> tuple[str, int]:
