@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.models import Membership, Role, User
+from api.delivery.models import DecisionNotices, NotificationPreference, ReportNotices
 from api.demo.data import CLIENTS, PMO, SUBCONTRACTORS, OrganizationSpec, SiteSpec
 from api.organizations.models import Organization
 from api.sites.models import Site
@@ -100,3 +101,12 @@ def _site(*, client: Organization, spec: SiteSpec) -> Site:
         brand_name=spec.brand_name,
         accent_color=spec.accent_color,
     )
+
+
+async def add_preferences(*, session: AsyncSession, cast: Cast) -> None:
+    """Executives who read status weekly: every other client's executive takes the Monday digest."""
+    for client in cast.clients[::2]:
+        session.add(NotificationPreference(user_id=client.executive.id, client_id=client.organization.id,
+                                           report_notices=ReportNotices.WEEKLY_DIGEST,
+                                           decision_notices=DecisionNotices.ON))
+    await session.flush()

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.demo.cx_program import add_action_items, add_mystery_shops
 from api.demo.data import DEMO_PMO_SLUG
 from api.demo.feedback import add_feedback
-from api.demo.people import add_cast
+from api.demo.people import add_cast, add_preferences
 from api.demo.projects import add_projects
 from api.demo.reports import add_status_reports
 from api.models import Base, Organization
@@ -47,6 +47,7 @@ async def seed_demo(session: AsyncSession, *, today: date, seed: int = DEMO_SEED
         return SeedResult(created=False, counts=await table_counts(session=session))
     rng = random.Random(seed)
     cast = await add_cast(session=session)
+    await add_preferences(session=session, cast=cast)
     projects = await add_projects(session=session, rng=rng, cast=cast, today=today)
     await add_status_reports(session=session, rng=rng, projects=projects, today=today)
     responses = await add_feedback(session=session, rng=rng, cast=cast, projects=projects, today=today)
