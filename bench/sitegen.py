@@ -162,7 +162,8 @@ async def run_naive(settings: Settings, folder: str) -> tuple[Run, dict[str, dic
                                             slug=entry.client.slug)
             await session.commit()
         work = Path(tempfile.mkdtemp(prefix="naive-", dir=folder))
-        render_site_project(snapshot, project_dir=work / "project", options=site_options(entry, links))
+        render_site_project(snapshot, project_dir=work / "project", options=site_options(entry, links),
+                            build_epoch=build_epoch(snapshot))
         await asyncio.to_thread(
             subprocess.run, [sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file",
                              str(work / "project" / "mkdocs.yml"), "--site-dir", str(work / "site")],

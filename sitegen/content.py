@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from api.sites.pages import page_stem, report_order, report_page_names
 
@@ -43,6 +45,7 @@ class Report:
     issues: str
     percent_complete: int
     health: dict[str, str]
+    published_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ def _read_reports(node: dict) -> tuple[Report, ...]:
             issues=report["issues"],
             percent_complete=_percent(report["percentComplete"], node["code"]),
             health=_read_health(report["health"], node["code"]),
+            published_at=report["publishedAt"],
         ))
     return tuple(reports)
 
@@ -164,3 +168,9 @@ def _complete_list(connection: dict, what: str) -> list[dict]:
     if len(nodes) != connection["totalCount"]:
         raise ValueError(f"snapshot holds {len(nodes)} of {connection['totalCount']} {what}")
     return nodes
+
+
+def build_epoch(snapshot: dict[str, Any]) -> int:
+    """The build date comes from the data (its latest change), so the same data gives the same bytes."""
+    stamps = [edge["node"]["updatedAt"] for edge in snapshot["client"]["projects"]["edges"]]
+    return int(max(datetime.fromisoformat(stamp) for stamp in stamps).timestamp()) if stamps else 0

@@ -25,6 +25,7 @@ from api.settings import Settings
 from api.sites import build_queue
 from api.sites import service as site_service
 from api.sites.models import BuildState, SiteBuild
+from sitegen.content import build_epoch
 from sitegen.lease import Lease, LeaseLost, held
 from sitegen.pool import build_pool
 from sitegen.publish import Publisher, publisher_for
@@ -219,9 +220,3 @@ def site_options(entry: site_service.ClientSite, links: Mapping[Touchpoint, str]
     return SiteOptions(brand_name=entry.site.brand_name or entry.client.name, accent_color=entry.site.accent_color,
                        logo_url=entry.site.logo_url,
                        feedback_links={t.value: url for t, url in sorted(links.items(), key=lambda item: item[0].value)})
-
-
-def build_epoch(snapshot: dict[str, Any]) -> int:
-    """The build date comes from the data (its latest change), so the same data gives the same bytes."""
-    stamps = [edge["node"]["updatedAt"] for edge in snapshot["client"]["projects"]["edges"]]
-    return int(max(datetime.fromisoformat(stamp) for stamp in stamps).timestamp()) if stamps else 0

@@ -36,7 +36,7 @@ class BuildProcessError(RuntimeError):
 def render_and_build(snapshot: dict[str, Any], *, options: SiteOptions, work_dir: Path, build_epoch: int) -> Path:
     """Render `snapshot` into `work_dir`/project and build it into `work_dir`/site; returns the site folder."""
     project_dir, site_dir = work_dir / "project", work_dir / "site"
-    render_site_project(snapshot, project_dir=project_dir, options=options)
+    render_site_project(snapshot, project_dir=project_dir, options=options, build_epoch=build_epoch)
     build_mkdocs_site(project_dir=project_dir, site_dir=site_dir, build_epoch=build_epoch)
     return site_dir
 

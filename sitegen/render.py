@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -19,6 +20,7 @@ from api.kit.errors import Validator
 from api.sites.branding import check_branding
 from api.sites.headers import CONTENT_SECURITY_POLICY
 from sitegen.content import Project, read_action_items, read_projects
+from sitegen.feeds import CALENDAR_FILE, FEED_FILE, milestone_calendar, report_feed
 from sitegen.pages.contacts import contacts_page
 from sitegen.pages.cx import TOUCHPOINT_LABELS, feedback_page, you_said_we_did_page
 from sitegen.pages.home import home_page
@@ -51,8 +53,9 @@ class SiteOptions:
             raise ValueError("feedback links must be http(s) addresses")
 
 
-def render_site_project(snapshot: dict, *, project_dir: Path, options: SiteOptions) -> None:
-    """Write a complete MkDocs project (mkdocs.yml and docs/) for one client's snapshot."""
+def render_site_project(snapshot: dict, *, project_dir: Path, options: SiteOptions, build_epoch: int) -> None:
+    """Write a complete MkDocs project (mkdocs.yml and docs/) for one client's snapshot, its feeds dated
+    `build_epoch` (Unix seconds) like its pages."""
     client = snapshot["client"]
     projects = read_projects(snapshot)
     action_items = read_action_items(snapshot)
@@ -68,6 +71,10 @@ def render_site_project(snapshot: dict, *, project_dir: Path, options: SiteOptio
         pages[f"projects/{project.page_name}.md"] = project_page(project)
         for report in project.reports:
             pages[f"reports/{report.page_name}.md"] = report_page(project, report)
+    built_at = datetime.fromtimestamp(build_epoch, UTC)
+    feeds = {FEED_FILE: report_feed(client_name=client["name"], client_slug=client["slug"], projects=projects,
+                                    site_url=options.site_url, built_at=built_at),
+             CALENDAR_FILE: milestone_calendar(client_name=client["name"], projects=projects, built_at=built_at)}
     entries = [search_entry(path, markdown) for path, markdown in pages.items()]
     pages["search.md"] = search_page(entries)
     docs_dir = project_dir / "docs"
@@ -78,6 +85,8 @@ def render_site_project(snapshot: dict, *, project_dir: Path, options: SiteOptio
     (docs_dir / BRAND_CSS).parent.mkdir(parents=True)
     _write(docs_dir / BRAND_CSS, f":root {{ --accent: {options.accent_color}; }}\n")  # a checked #rrggbb
     _write(docs_dir / INDEX_FILE, search_index_script(entries))
+    for name, content in feeds.items():
+        (docs_dir / name).write_bytes(content)
     for path, markdown in pages.items():
         _write(docs_dir / path, markdown)
 

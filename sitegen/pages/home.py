@@ -37,7 +37,11 @@ def home_page(client_name: str, projects: list[Project]) -> str:
         parts.append(_finished_table(finished))
     parts += [Markup("<h2>Latest status reports</h2>"), _latest_reports(projects),
               Markup("<h2>Tell us how we are doing</h2>"),
-              Markup('<p><a href="feedback.html">Give feedback</a> on any part of our work with you.</p>')]
+              Markup('<p><a href="feedback.html">Give feedback</a> on any part of our work with you.</p>'),
+              Markup("<h2>Follow along</h2>"),
+              Markup('<p>New status reports as a <a href="feed.xml" type="application/atom+xml">feed</a> for your '
+                     'feed reader, and every milestone in your calendar: <a href="milestones.ics" '
+                     'type="text/calendar">milestones.ics</a>.</p>')]
     return page(parts)
 
 

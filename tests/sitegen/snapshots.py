@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 from pathlib import Path
 
@@ -58,8 +59,9 @@ def project_node(
 
 def milestone(name: str, *, baseline: str, forecast: str, status: str = "IN_PROGRESS", slip: int = 0,
               completed: str | None = None, kind: str = "MILESTONE") -> dict:
-    """A milestone node as the SiteSnapshot query returns it."""
-    return {"name": name, "kind": kind, "baselineDate": baseline, "forecastDate": forecast,
+    """A milestone node as the SiteSnapshot query returns it (its id stands in for a global id)."""
+    return {"id": base64.b64encode(f"Milestone:{name}|{baseline}".encode()).decode(),
+            "name": name, "kind": kind, "baselineDate": baseline, "forecastDate": forecast,
             "completedDate": completed, "status": status, "slipDays": slip}
 
 
@@ -240,6 +242,6 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, snapshot: dict, *, opti
                epoch: int = EPOCH) -> Path:
     """`snapshot` rendered and built in-process into a fresh folder: the built site's folder."""
     project_dir, site_dir = tmp_path_factory.mktemp("project"), tmp_path_factory.mktemp("site")
-    render_site_project(snapshot, project_dir=project_dir, options=options)
+    render_site_project(snapshot, project_dir=project_dir, options=options, build_epoch=epoch)
     build_mkdocs_site(project_dir=project_dir, site_dir=site_dir, build_epoch=epoch)
     return site_dir

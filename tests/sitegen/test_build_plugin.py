@@ -64,7 +64,7 @@ def test_a_site_built_with_the_plugin_is_byte_for_byte_what_plain_mkdocs_builds(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project_dir = tmp_path / "project"
-    render_site_project(SNAPSHOTS[name](), project_dir=project_dir, options=OPTIONS)
+    render_site_project(SNAPSHOTS[name](), project_dir=project_dir, options=OPTIONS, build_epoch=EPOCH)
     build_mkdocs_site(project_dir=project_dir, site_dir=tmp_path / "ours", build_epoch=EPOCH)
     build_mkdocs_site(project_dir=project_dir, site_dir=tmp_path / "ours-again", build_epoch=EPOCH)  # cached templates
     _plain_mkdocs_build(project_dir, tmp_path / "plain", monkeypatch)
@@ -75,7 +75,7 @@ def test_a_site_built_with_the_plugin_is_byte_for_byte_what_plain_mkdocs_builds(
 
 
 def _pages(snapshot: dict, folder: Path) -> dict[str, str]:
-    render_site_project(snapshot, project_dir=folder, options=OPTIONS)
+    render_site_project(snapshot, project_dir=folder, options=OPTIONS, build_epoch=EPOCH)
     return {path.name: meta.get_data(path.read_text(encoding="utf-8"))[0] for path in folder.rglob("*.md")}
 
 

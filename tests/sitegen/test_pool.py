@@ -48,7 +48,8 @@ def test_the_same_snapshot_gives_the_same_bytes_in_two_build_processes_and_in_th
     finally:
         first.close()
         second.close()
-    render_site_project(transit_snapshot(), project_dir=tmp_path / "here" / "project", options=OPTIONS)
+    render_site_project(transit_snapshot(), project_dir=tmp_path / "here" / "project", options=OPTIONS,
+                        build_epoch=EPOCH)
     build_mkdocs_site(project_dir=tmp_path / "here" / "project", site_dir=tmp_path / "here" / "site", build_epoch=EPOCH)
 
     hashes = [_hashes(site) for site in sites]

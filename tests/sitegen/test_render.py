@@ -10,6 +10,7 @@ import yaml
 from sitegen import render
 from sitegen.render import SiteOptions, render_site_project
 from tests.sitegen.snapshots import (
+    EPOCH,
     TRANSIT_PROJECTS,
     client_snapshot,
     project_node,
@@ -21,7 +22,7 @@ OPTIONS = SiteOptions(brand_name="Northwind PMO", accent_color="#1f5f8b", logo_u
 
 def _render(tmp_path: Path, snapshot: dict, name: str = "project") -> Path:
     project_dir = tmp_path / name
-    render_site_project(snapshot, project_dir=project_dir, options=OPTIONS)
+    render_site_project(snapshot, project_dir=project_dir, options=OPTIONS, build_epoch=EPOCH)
     return project_dir
 
 
@@ -94,7 +95,7 @@ def test_site_url_is_passed_through(tmp_path):
     options = SiteOptions(
         brand_name="PMO", accent_color="#1f5f8b", logo_url=None, site_url="https://status.example.org/t-abc/"
     )
-    render_site_project(transit_snapshot(), project_dir=tmp_path / "p", options=options)
+    render_site_project(transit_snapshot(), project_dir=tmp_path / "p", options=options, build_epoch=EPOCH)
 
     assert yaml.safe_load((tmp_path / "p" / "mkdocs.yml").read_text())["site_url"] == options.site_url
 
@@ -123,7 +124,7 @@ def test_refuses_a_non_empty_project_dir(tmp_path):
     (tmp_path / "leftover.md").write_text("old")
 
     with pytest.raises(FileExistsError):
-        render_site_project(transit_snapshot(), project_dir=tmp_path, options=OPTIONS)
+        render_site_project(transit_snapshot(), project_dir=tmp_path, options=OPTIONS, build_epoch=EPOCH)
 
 
 def test_refuses_a_snapshot_missing_projects(tmp_path):
@@ -131,7 +132,7 @@ def test_refuses_a_snapshot_missing_projects(tmp_path):
     snapshot["client"]["projects"]["totalCount"] += 1
 
     with pytest.raises(ValueError, match="holds 7 of 8"):
-        render_site_project(snapshot, project_dir=tmp_path / "p", options=OPTIONS)
+        render_site_project(snapshot, project_dir=tmp_path / "p", options=OPTIONS, build_epoch=EPOCH)
 
 
 @pytest.mark.parametrize(
@@ -143,14 +144,14 @@ def test_refuses_values_outside_the_schema(tmp_path, field, value):
     node[field] = {**node["health"], **value} if field == "health" else value
 
     with pytest.raises(ValueError):
-        render_site_project(client_snapshot([node]), project_dir=tmp_path / "p", options=OPTIONS)
+        render_site_project(client_snapshot([node]), project_dir=tmp_path / "p", options=OPTIONS, build_epoch=EPOCH)
 
 
 def test_refuses_codes_that_share_a_page(tmp_path):
     snapshot = client_snapshot([project_node("ABC-1", "One"), project_node("abc 1", "Two")])
 
     with pytest.raises(ValueError, match="abc-1"):
-        render_site_project(snapshot, project_dir=tmp_path / "p", options=OPTIONS)
+        render_site_project(snapshot, project_dir=tmp_path / "p", options=OPTIONS, build_epoch=EPOCH)
 
 
 @pytest.mark.parametrize("colour", ["red", "#1f5f8", "#1f5f8b; background: url(x)", "#88aaff", "#ffcc00"])
