@@ -14,6 +14,7 @@ from api.auth.loaders import ApiTokenLoaders
 from api.auth.principal import Principal
 from api.clients.loaders import ClientLoaders
 from api.cx.loaders import CxLoaders
+from api.delivery.loaders import DeliveryLoaders
 from api.kit.pagination import Page
 from api.projects.loaders import ProjectLoaders
 from api.reports.loaders import ReportLoaders
@@ -45,6 +46,10 @@ class Context(BaseContext):
     @cached_property
     def cx(self) -> CxLoaders:
         return CxLoaders(session=self.session, principal=self.principal, minimum_sample=self.settings.cx_minimum_sample)
+
+    @cached_property
+    def deliveries(self) -> DeliveryLoaders:
+        return DeliveryLoaders(session=self.session, principal=self.principal)
 
     @cached_property
     def projects(self) -> ProjectLoaders:

@@ -12,6 +12,7 @@ from api.cx.action_items.models import ActionItem
 from api.cx.feedback.models import Feedback
 from api.cx.mystery_shops.models import MysteryShop
 from api.cx.surveys.models import SurveyInvitation
+from api.delivery.models import Delivery
 from api.organizations.models import Organization
 from api.projects.models import Assignment, Milestone, Project, Risk, Visibility
 from api.reports.models import ReportState, StatusReport
@@ -21,7 +22,7 @@ S = TypeVar("S", bound=Select[Any])
 
 _BY_PROJECT = (Milestone, Risk, StatusReport, Assignment)
 _BY_CLIENT = (Feedback, ActionItem, Site, SiteBuild)
-_STAFF_ONLY = (MysteryShop, SurveyInvitation)
+_STAFF_ONLY = (MysteryShop, SurveyInvitation, Delivery)
 TENANT_ENTITIES = (Project, Organization, *_STAFF_ONLY, *_BY_PROJECT, *_BY_CLIENT)
 
 

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.audit import service as audit_service
 from api.auth.models import Membership, User
+from api.auth.permissions import require_pmo_staff
+from api.auth.principal import Principal
+from api.auth.scoping import scoped
 from api.delivery.mail import sender_domain
 from api.delivery.models import Delivery, DeliveryChannel, DeliveryState, NoticeKind
 from api.delivery.preferences import NOTICE_ROLES, preferences_of
+from api.kit.batches import in_order
 from api.kit.columns import utcnow
+from api.kit.errors import Conflict, NotFound
+from api.kit.pagination import Page, PageRequest, paginate
 from api.settings import Settings
 
 
@@ -60,6 +67,47 @@ async def queue_notices(session: AsyncSession, *, event_id: int, client_id: int,
         queued.append(delivery)
     await session.flush()
     return queued
+
+
+DELIVERY_ORDER = [Delivery.created_at, Delivery.id]
+
+
+async def list_deliveries(session: AsyncSession, *, principal: Principal, page: PageRequest,
+                          state: DeliveryState | None = None, client_id: int | None = None) -> Page[Delivery]:
+    """Deliveries the principal may see (PMO staff only), newest first, optionally in one state or of one client."""
+    statement = scoped(select(Delivery), Delivery, principal)
+    if state is not None:
+        statement = statement.where(Delivery.state == state)
+    if client_id is not None:
+        statement = statement.where(Delivery.client_id == client_id)
+    return await paginate(session, statement, key=DELIVERY_ORDER, page=page, descending=True)
+
+
+async def deliveries_by_ids(session: AsyncSession, *, principal: Principal,
+                            ids: Sequence[int]) -> list[Delivery | None]:
+    """Deliveries for `ids` in order; None where missing or not visible."""
+    return in_order(await session.scalars(scoped(select(Delivery), Delivery, principal).where(Delivery.id.in_(ids))),
+                    ids)
+
+
+async def redeliver(session: AsyncSession, *, principal: Principal, delivery_id: int) -> Delivery:
+    """Send a delivery again, now, under its own Message-ID (PMO staff): one that failed, was suppressed, or that
+    its recipient says never arrived. A delivery still pending is left as it is."""
+    require_pmo_staff(principal)
+    delivery = await session.scalar(scoped(select(Delivery), Delivery, principal)
+                                    .where(Delivery.id == delivery_id).with_for_update())
+    if delivery is None:
+        raise NotFound("no such delivery", field="deliveryId")
+    if delivery.state is DeliveryState.PENDING:
+        raise Conflict("the delivery is still pending: it is sent when due", field="deliveryId")
+    before = delivery.state
+    delivery.state, delivery.due_at, delivery.attempts, delivery.last_error = (
+        DeliveryState.PENDING, utcnow(), 0, None)
+    await session.flush()
+    await audit_service.record(session, principal=principal, action="delivery.redeliver", object_type="Delivery",
+                               object_id=delivery.id, organization_id=delivery.client_id,
+                               details={"was": before.value, "kind": delivery.kind.value})
+    return delivery
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ async def test_a_summary_window_at_the_edge_of_the_calendar_is_refused(session: 
 @pytest.mark.parametrize("node_id", ["²", "1" * 25, "0", "-3", "2147483648", " 7"])
 @pytest.mark.parametrize("type_name", ["Project", "Client", "Risk", "Milestone", "StatusReport", "SiteBuild",
                                        "ApiToken", "Feedback", "SurveyInvitation", "ActionItem",
-                                       "MysteryShop"])
+                                       "MysteryShop", "Delivery"])
 async def test_a_global_id_that_holds_no_database_id_is_refused(session: AsyncSession, type_name: str,
                                                                  node_id: str) -> None:
     global_id = base64.b64encode(f"{type_name}:{node_id}".encode()).decode()

@@ -17,8 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.auth import scopes as token_scopes
 from api.auth.models import ApiToken, Role
 from api.auth.principal import Principal
+from api.changes.models import OutboxEvent
 from api.changes.service import data_version
 from api.cx.action_items.models import ActionItemStatus
+from api.delivery.models import Delivery, DeliveryChannel, DeliveryState, NoticeKind
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import MilestoneStatus, Visibility
 from api.sites import service as site_service
@@ -60,6 +62,7 @@ class World:
     draft_id: int
     token_id: int
     contact: Principal
+    delivery_id: int
 
 
 Case = Callable[[World], tuple[Principal, dict[str, Any]]]
@@ -102,6 +105,7 @@ CASES: dict[str, Case] = {
                                              "status": "DONE", "clientVisible": True}),
     "updateActionItem": lambda w: (w.staff, {"id": global_id("ActionItem", w.action_item_id),
                                              "clientVisible": False}),
+    "redeliver": lambda w: (w.staff, {"deliveryId": global_id("Delivery", w.delivery_id)}),
     "updateNotificationPreferences": lambda w: (w.contact, {"clientId": client_id(w.harbor.id),
                                                             "reportNotices": "WEEKLY_DIGEST"}),
     "recordMysteryShop": lambda w: (w.staff, {"clientId": client_id(w.harbor.id), "touchpoint": "SUPPORT",
@@ -138,12 +142,20 @@ async def _world(session: AsyncSession) -> World:
                      scopes=[token_scopes.READ], token_hash=hashlib.sha256(b"old").hexdigest(),
                      expires_at=datetime.now(UTC) + timedelta(days=30))
     session.add(token)
+    event = OutboxEvent(kind="ReportPublished", client_id=harbor.id, payload={}, dispatched_at=datetime.now(UTC))
+    session.add(event)
+    await session.flush()
+    delivery = Delivery(event_id=event.id, channel=DeliveryChannel.EMAIL, kind=NoticeKind.REPORT_PUBLISHED,
+                        client_id=harbor.id, recipient_id=contacts["harbor"].id, address=contacts["harbor"].email,
+                        state=DeliveryState.FAILED, attempts=10, message_id="<rapport.event-1.user-1@localhost>")
+    session.add(delivery)
     await session.commit()
     return World(staff=principal(pmo.id, Role.PMO_STAFF, user_id=staff_user.id),
                  admin=principal(pmo.id, Role.PMO_ADMIN, user_id=admin_user.id), harbor=harbor, parks=parks,
                  project_id=project.id, milestone_id=milestone.id, risk_id=risk.id, action_item_id=item.id,
                  draft_id=draft.id, token_id=token.id,
-                 contact=principal(harbor.id, Role.CLIENT_CONTACT, user_id=contacts["harbor"].id))
+                 contact=principal(harbor.id, Role.CLIENT_CONTACT, user_id=contacts["harbor"].id),
+                 delivery_id=delivery.id)
 
 
 async def _state(session: AsyncSession, client: Organization, settings: Any) -> tuple[str, int]:
