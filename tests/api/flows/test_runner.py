@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -18,18 +17,10 @@ from api.cx.models import Touchpoint
 from api.cx.surveys.models import SurveyInvitation
 from api.flows import reactions, runner
 from api.kit.columns import utcnow
-from api.kit.database import create_engine, create_session_factory
 from api.reports import service as report_service
 from api.settings import Settings
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
 from tests.api.flows.world import World, make_world, publish
-
-
-@pytest.fixture
-async def sessions(app_settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(app_settings.resolved_database_url)
-    yield create_session_factory(engine)
-    await engine.dispose()
 
 
 @pytest.fixture
