@@ -18,7 +18,7 @@ from api.auth import service as auth_service
 from api.database import upgrade_database
 from api.delivery import service as delivery_service
 from api.delivery.mail import transport_for
-from api.delivery.sender import send_due_deliveries
+from api.delivery.sender import record_digests, send_due_deliveries
 from api.demo.notices import publish_newest_draft
 from api.demo.seed import SeedResult
 from api.demo.seed import seed_demo as load_demo_data
@@ -55,17 +55,24 @@ async def publish_demo_report(settings: Settings) -> str | None:
 
 
 async def deliver_now(settings: Settings) -> int:
-    """React to every committed event, then send every delivery that is due; returns how many were sent."""
+    """Record the weekly digests that came due, react to every committed event, then send every delivery that is
+    due; returns how many messages were sent."""
     async with database(settings) as session_factory:
+        before = await _sent(session_factory)
+        await record_digests(session_factory)
         await run_due_reactions(session_factory, settings=settings)
         transport = transport_for(settings)
-        sent = 0
         try:
-            while attempted := await send_due_deliveries(session_factory, settings=settings, transport=transport):
-                sent += attempted
+            while await send_due_deliveries(session_factory, settings=settings, transport=transport):
+                pass
         finally:
             await transport.close()
-        return sent
+        return await _sent(session_factory) - before
+
+
+async def _sent(session_factory: Any) -> int:
+    async with session_factory() as session:
+        return sum(row.count for row in await delivery_service.delivery_summary(session) if row.state == "SENT")
 
 
 async def add_user(settings: Settings, *, email: str, name: str, org: str, role: str) -> str:

@@ -8,11 +8,13 @@ follows each kind of event.
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.changes.models import OutboxEvent
+from api.kit.columns import utcnow
 
 _KINDS: dict[str, type[DomainEvent]] = {}
 
@@ -37,10 +39,10 @@ class DomainEvent:
                 if name not in ("client_id", "actor_user_id", "event_id")}
 
 
-def record_event(session: AsyncSession, event: DomainEvent) -> None:
+def record_event(session: AsyncSession, event: DomainEvent, *, occurred_at: datetime | None = None) -> None:
     """Add the event to the unit of work; it is written with the next flush and kept only if the work commits."""
     session.add(OutboxEvent(kind=event.kind, client_id=event.client_id, actor_user_id=event.actor_user_id,
-                            payload=event.payload()))
+                            payload=event.payload(), occurred_at=occurred_at or utcnow()))
 
 
 def event_of(row: OutboxEvent) -> DomainEvent | None:

@@ -32,6 +32,8 @@ STATUS_WORDS = {"PLANNED": "planned", "IN_PROGRESS": "in progress", "SUBMITTED":
                 "ACCEPTED": "accepted", "REJECTED": "rejected"}
 ASPECTS = (("schedule", "Schedule"), ("cost", "Cost"), ("scope", "Scope"), ("quality", "Quality"))
 KIND_WORDS = {"MILESTONE": "milestone", "DELIVERABLE": "deliverable"}
+DIGEST_KINDS = (("StatusReport", "reports"), ("Milestone", "milestones"), ("Risk", "risks"))
+MAX_DIGEST_ITEMS = 100  # what one `nodes` read may ask for; a week holds far fewer
 
 
 class NotVisible(Exception):
@@ -144,6 +146,29 @@ async def survey_notice(session: AsyncSession, *, settings: Settings, recipient_
     subject = _one_line(f"{project['code']}: {question}")
     return _render("survey_invitation", settings=settings, subject=subject, client=project["client"],
                    project=project, question=question, lead=lead, survey_link=survey_link)
+
+
+async def digest_notice(session: AsyncSession, *, settings: Settings, recipient_id: int, client_id: int,
+                        items: dict[str, list[int]], week: str) -> Notice:
+    """One recipient's weekly digest; NotVisible when nothing of the week is theirs to read (no digest is sent)."""
+    ids = [str(relay.GlobalID(kind, str(pk))) for kind, key in DIGEST_KINDS for pk in items[key]][:MAX_DIGEST_ITEMS]
+    found = []
+    if ids:
+        data = await read_as(session, settings=settings, recipient_id=recipient_id,
+                             document=_document("digest.graphql"), operation="DigestItems", ids=ids)
+        found = [node for node in data["nodes"] if node is not None]
+    by_type = {kind: [node for node in found if node["__typename"] == kind] for kind, _ in DIGEST_KINDS}
+    if not found:
+        raise NotVisible("nothing this week for this recipient: no digest")
+    client = (await read_as(session, settings=settings, recipient_id=recipient_id, document=_document("digest.graphql"),
+                            operation="DigestClient", id=str(relay.GlobalID("Client", str(client_id)))))["node"]
+    if client is None:
+        raise NotVisible("the recipient cannot see this client")
+    subject = _one_line(f"{client['name']}: your week, {week}")
+    return _render("weekly_digest", settings=settings, subject=subject, client=client, week=week,
+                   reports=by_type["StatusReport"], milestones=by_type["Milestone"], risks=by_type["Risk"],
+                   site_url=client["site"]["url"] if client["site"] else None, health_words=HEALTH_WORDS,
+                   status_words=STATUS_WORDS)
 
 
 def _render(template: str, *, settings: Settings, subject: str, client: dict[str, Any], **values: Any) -> Notice:

@@ -28,6 +28,8 @@ class Preferences:
         """Whether this person receives a mail of `kind` as it happens (a digest reader gets reports weekly)."""
         if kind in DECISION_KINDS:
             return self.decision_notices is DecisionNotices.ON
+        if kind is NoticeKind.WEEKLY_DIGEST:
+            return self.report_notices is ReportNotices.WEEKLY_DIGEST
         return self.report_notices is ReportNotices.EACH
 
 

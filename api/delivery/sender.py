@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -20,10 +21,11 @@ from api.changes.events import event_of
 from api.changes.models import OutboxEvent
 from api.cx.surveys.models import SurveyInvitation
 from api.cx.surveys.service import survey_link
+from api.delivery.digests import record_due_digests, week_items
 from api.delivery.mail import MailError, MailTransport, transport_for
 from api.delivery.messages import build_message
 from api.delivery.models import Delivery, DeliveryState, NoticeKind
-from api.delivery.notices import Notice, NotVisible, milestone_notice, report_notice, survey_notice
+from api.delivery.notices import Notice, NotVisible, digest_notice, milestone_notice, report_notice, survey_notice
 from api.delivery.unsubscribe import unsubscribe_url
 from api.kit.columns import utcnow
 from api.kit.tasks import stopping
@@ -33,6 +35,7 @@ logger = logging.getLogger("rapport.delivery")
 MAX_ATTEMPTS = 10
 FIRST_RETRY_DELAY = timedelta(seconds=30)  # then 1, 2, 4 ... minutes: about 4 h 15 min over the ten attempts
 BATCH = 100
+DIGEST_CHECK_SECONDS = 60
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -65,6 +68,13 @@ async def compose(session: AsyncSession, *, settings: Settings, delivery: Delive
         case NoticeKind.MILESTONE_SUBMITTED:
             return await milestone_notice(session, settings=settings, recipient_id=recipient_id,
                                           milestone_id=event.milestone_id)  # type: ignore[attr-defined]
+        case NoticeKind.WEEKLY_DIGEST:
+            since, until = (datetime.fromisoformat(event.since),  # type: ignore[attr-defined]
+                            datetime.fromisoformat(event.until))  # type: ignore[attr-defined]
+            items = await week_items(session, client_id=delivery.client_id, since=since, until=until)
+            week = f"{since.date().isoformat()} to {(until - timedelta(days=1)).date().isoformat()}"
+            return await digest_notice(session, settings=settings, recipient_id=recipient_id,
+                                       client_id=delivery.client_id, items=items, week=week)
         case NoticeKind.ACCEPTANCE_SURVEY | NoticeKind.CLOSEOUT_SURVEY:
             if invitation is None or link is None:
                 raise NotVisible("the survey invitation this mail carried is gone")
@@ -148,15 +158,27 @@ async def send_due_deliveries(session_factory: async_sessionmaker[AsyncSession],
     return attempted
 
 
+async def record_digests(session_factory: async_sessionmaker[AsyncSession]) -> int:
+    """Record the weekly digests that came due (their reactions queue the mail)."""
+    async with session_factory() as session:
+        recorded = await record_due_digests(session)
+        await session.commit()
+        return recorded
+
+
 async def run_deliveries_forever(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings,
                                  poll_seconds: float = 1.0) -> None:
     """The sender beside the server or a worker: send what is due, then look again within `poll_seconds`."""
     if not settings.mail_enabled:
         return
     transport = transport_for(settings)
+    next_digest_check = 0.0
     try:
         while True:
             try:
+                if time.monotonic() >= next_digest_check:
+                    await record_digests(session_factory)
+                    next_digest_check = time.monotonic() + DIGEST_CHECK_SECONDS
                 while await send_due_deliveries(session_factory, settings=settings, transport=transport):
                     pass
             except Exception:  # noqa: BLE001 - a failed pass is logged and tried again

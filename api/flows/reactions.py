@@ -17,6 +17,7 @@ from api.changes.events import ClientDataChanged, DomainEvent
 from api.cx.surveys import event_invitations
 from api.cx.surveys.service import IssuedInvitation
 from api.delivery import service as delivery_service
+from api.delivery.events import WeeklyDigestDue
 from api.delivery.models import NoticeKind
 from api.projects.events import MilestoneDecided, MilestoneSubmitted, ProjectClosed
 from api.projects.models import MilestoneKind, MilestoneStatus
@@ -77,6 +78,12 @@ async def invite_for_closeout(session: AsyncSession, event: ProjectClosed, setti
     await _mail_invitations(session, event, settings, issued, NoticeKind.CLOSEOUT_SURVEY)
 
 
+async def send_digests(session: AsyncSession, event: WeeklyDigestDue, settings: Settings) -> None:
+    """Queue the week's digest for the client's people who read status weekly."""
+    await delivery_service.queue_notices(session, event_id=event.event_id, client_id=event.client_id,
+                                         kind=NoticeKind.WEEKLY_DIGEST, settings=settings)
+
+
 async def _recipients(session: AsyncSession, event: DomainEvent, kind: NoticeKind) -> set[int]:
     """Who receives this event's mail: only they are invited by it, so no invitation goes undelivered."""
     return {user.id for user in await delivery_service.notice_recipients(session, client_id=event.client_id,
@@ -96,6 +103,7 @@ FLOWS: dict[type[DomainEvent], tuple[Flow, ...]] = {
     MilestoneSubmitted: (Flow("notify_reviewers", notify_reviewers),),
     MilestoneDecided: (Flow("invite_acceptors", invite_acceptors),),
     ProjectClosed: (Flow("invite_for_closeout", invite_for_closeout),),
+    WeeklyDigestDue: (Flow("send_digests", send_digests),),
 }
 BY_NAME = {flow.name: flow for flows in FLOWS.values() for flow in flows}
 # Reactions recorded under an earlier name run as the flow that took their place.
