@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
 from strawberry import relay
 from strawberry.dataloader import DataLoader
@@ -47,12 +47,15 @@ async def resolve_nodes(info: Info, global_ids: list[relay.GlobalID]) -> list[re
 class LoadedNode:
     """A node fetched by database id through one of the request's loaders, then mapped by `from_model`.
 
-    Put it before relay.Node in the bases and give the type `loader(info)`; `node_of` maps a row (by `from_model`,
-    unless the type says otherwise)."""
+    Put it before relay.Node in the bases and give the type `loader(info)`, checked when the class is defined;
+    `node_of` maps a row (by `from_model`, unless the type says otherwise)."""
 
-    @classmethod
-    def loader(cls, info: Info) -> DataLoader[int, Any]:
-        raise NotImplementedError(f"{cls.__name__} names no loader")
+    loader: ClassVar[Callable[[Info], DataLoader[int, Any]]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "loader", None)):
+            raise TypeError(f"{cls.__name__} is a LoadedNode without a loader(info) classmethod")
 
     @classmethod
     def node_of(cls, info: Info, row: Any) -> Any:

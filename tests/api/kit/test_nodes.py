@@ -48,3 +48,9 @@ async def test_an_id_this_api_could_not_have_issued_is_refused_before_any_lookup
     with pytest.raises(InvalidInput):
         await Thing.resolve_nodes(info=None, node_ids=["1", node_id])  # type: ignore[arg-type]
     assert len(Thing.asked) == before
+
+
+def test_a_loaded_node_without_a_loader_is_refused_when_defined() -> None:
+    with pytest.raises(TypeError, match="without a loader"):
+        class Forgetful(LoadedNode):  # noqa: F841 - defining it is the test
+            pass
