@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.changes.events import event_of, record_event
@@ -32,14 +32,14 @@ def last_due(now: datetime, time_zone: str) -> datetime:
 async def record_due_digests(session: AsyncSession, *, now: datetime | None = None) -> int:
     """Record a WeeklyDigestDue for every enabled site whose Monday 08:00 has passed since its last one."""
     now = now or utcnow()
+    last = dict((await session.execute(
+        select(OutboxEvent.client_id, func.max(OutboxEvent.occurred_at))
+        .where(OutboxEvent.kind == WeeklyDigestDue.kind).group_by(OutboxEvent.client_id))).all())
     recorded = 0
     for client_id, time_zone in (await session.execute(
             select(Site.client_id, Site.time_zone).where(Site.enabled.is_(True)).order_by(Site.client_id))).all():
         due = last_due(now, time_zone)
-        already = await session.scalar(select(OutboxEvent.id).where(
-            OutboxEvent.kind == WeeklyDigestDue.kind, OutboxEvent.client_id == client_id,
-            OutboxEvent.occurred_at >= due).limit(1))
-        if already is None:
+        if last.get(client_id) is None or last[client_id] < due:
             record_event(session, WeeklyDigestDue(client_id=client_id, actor_user_id=None,
                                                   since=(due - timedelta(days=7)).isoformat(), until=due.isoformat()),
                          occurred_at=now)

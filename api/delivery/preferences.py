@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit_service
@@ -48,22 +48,20 @@ async def preferences_of(session: AsyncSession, *, client_id: int, user_ids: Seq
 
 
 async def viewer_preferences(session: AsyncSession, *, principal: Principal) -> list[Preferences]:
-    """The viewer's preferences for every client whose notices they receive, by client id."""
+    """The viewer's preferences for every client whose notices they receive, by client id, in one read."""
     if principal.user_id is None:
         return []
-    client_ids = sorted(set(await session.scalars(select(Membership.organization_id).where(
-        Membership.user_id == principal.user_id, Membership.role.in_(NOTICE_ROLES)))))
-    found = await preferences_of_user(session, user_id=principal.user_id, client_ids=client_ids)
-    return [found[client_id] for client_id in client_ids]
-
-
-async def preferences_of_user(session: AsyncSession, *, user_id: int,
-                              client_ids: Sequence[int]) -> dict[int, Preferences]:
-    """One person's preferences for these clients, defaults where they chose nothing."""
-    rows = await session.scalars(select(NotificationPreference).where(
-        NotificationPreference.user_id == user_id, NotificationPreference.client_id.in_(client_ids)))
-    found = {row.client_id: row for row in rows}
-    return {client_id: _of(found.get(client_id), client_id) for client_id in client_ids}
+    rows = await session.execute(
+        select(Membership.organization_id, NotificationPreference)
+        .outerjoin(NotificationPreference, and_(NotificationPreference.user_id == Membership.user_id,
+                                                NotificationPreference.client_id == Membership.organization_id))
+        .where(Membership.user_id == principal.user_id, Membership.role.in_(NOTICE_ROLES))
+        .order_by(Membership.organization_id)
+    )
+    found: dict[int, Preferences] = {}
+    for client_id, row in rows:
+        found.setdefault(client_id, _of(row, client_id))
+    return list(found.values())
 
 
 async def update_preferences(session: AsyncSession, *, principal: Principal, client_id: int,
