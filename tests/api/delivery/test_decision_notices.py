@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api.auth.models import User
 from api.cx.models import Touchpoint
 from api.cx.surveys.models import SurveyInvitation
-from api.delivery.mail import SmtpServer, SmtpTransport
 from api.delivery.models import Delivery, DeliveryState, NoticeKind
 from api.kit.columns import utcnow
 from api.organizations.models import Organization
@@ -25,10 +24,6 @@ from api.settings import Settings
 from tests.api.delivery.world import CANARIES, MailWorld, react_and_send
 from tests.fixtures.factories import make_invitation
 from tests.fixtures.mail import Inbox
-
-
-def transport_to(inbox: Inbox) -> SmtpTransport:
-    return SmtpTransport(SmtpServer.parse(inbox.url), timeout=10)
 
 
 async def _submit(sessions: async_sessionmaker[AsyncSession], world: MailWorld) -> None:
@@ -46,7 +41,7 @@ async def test_a_milestone_submitted_for_acceptance_asks_the_clients_people_to_r
         sessions: async_sessionmaker[AsyncSession], world: MailWorld, app_settings: Settings,
         smtp_server: Inbox) -> None:
     await _submit(sessions, world)
-    await react_and_send(sessions, app_settings, transport_to(smtp_server))
+    await react_and_send(sessions, app_settings, smtp_server.transport())
     assert sorted(m["To"] for m in smtp_server.messages) == sorted([world.contact_email, world.executive_email])
     message = smtp_server.messages[0]
     assert message["Subject"] == f"{world.project_code} deliverable for your review: Training kit"
@@ -61,7 +56,7 @@ async def test_an_accepted_deliverable_mails_each_invited_person_their_acceptanc
         sessions: async_sessionmaker[AsyncSession], world: MailWorld, app_settings: Settings,
         smtp_server: Inbox) -> None:
     await _submit(sessions, world)
-    transport = transport_to(smtp_server)
+    transport = smtp_server.transport()
     await react_and_send(sessions, app_settings, transport)
     async with sessions() as session:
         await milestone_service.update_milestone(session, principal=world.contact, milestone_id=world.deliverable_id,
@@ -95,7 +90,7 @@ async def test_a_closed_project_mails_its_closeout_survey_once_and_only_to_those
         await project_service.update_project(session, principal=world.staff, project_id=world.project_id,
                                              fields=ProjectFields(status=ProjectStatus.CLOSED))
         await session.commit()
-    transport = transport_to(smtp_server)
+    transport = smtp_server.transport()
     await react_and_send(sessions, app_settings, transport)
     await react_and_send(sessions, app_settings, transport)
     assert [m["To"] for m in smtp_server.messages] == [world.contact_email]

@@ -13,7 +13,6 @@ from api.auth.models import User
 from api.changes.models import OutboxEvent
 from api.delivery import preferences as preference_service
 from api.delivery.digests import last_due, record_due_digests
-from api.delivery.mail import SmtpServer, SmtpTransport
 from api.delivery.models import Delivery, DeliveryState, NoticeKind, ReportNotices
 from api.kit.columns import utcnow
 from api.projects import milestone_service, risk_service
@@ -79,7 +78,7 @@ async def test_monday_brings_one_digest_of_the_week_to_those_who_chose_it(
         smtp_server: Inbox) -> None:
     await _choose_digest(sessions, world.executive_email, world.client_id)
     await _week_of_work(sessions, world)
-    transport = SmtpTransport(SmtpServer.parse(smtp_server.url), timeout=5)
+    transport = smtp_server.transport()
     await react_and_send(sessions, app_settings, transport)  # the week's own notices: the contact's, as they happen
     assert [m["To"] for m in smtp_server.messages] == [world.contact_email]
 
@@ -103,7 +102,7 @@ async def test_an_empty_week_sends_no_digest(
         await session.execute(update(OutboxEvent).values(occurred_at=utcnow() - timedelta(days=60)))
         await session.commit()
     await _record(sessions, _next_monday_morning(utcnow()))
-    await react_and_send(sessions, app_settings, SmtpTransport(SmtpServer.parse(smtp_server.url), timeout=5))
+    await react_and_send(sessions, app_settings, smtp_server.transport())
     assert smtp_server.messages == []
     async with sessions() as session:
         states = set(await session.scalars(select(Delivery.state).where(Delivery.kind == NoticeKind.WEEKLY_DIGEST)))

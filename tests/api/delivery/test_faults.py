@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.delivery import sender
-from api.delivery.mail import SmtpServer, SmtpTransport
+from api.delivery.mail import SmtpTransport
 from api.delivery.models import Delivery, DeliveryState
 from api.kit.columns import utcnow
 from api.settings import Settings
@@ -21,11 +21,7 @@ from tests.api.delivery.world import (
     publish,
     react_and_send,
 )
-from tests.fixtures.mail import Inbox, free_port
-
-
-def transport_to(url: str) -> SmtpTransport:
-    return SmtpTransport(SmtpServer.parse(url), timeout=5)
+from tests.fixtures.mail import Inbox, free_port, smtp_transport
 
 
 async def _states(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[DeliveryState, int, str | None]]:
@@ -47,7 +43,7 @@ async def test_a_temporary_refusal_is_retried_later_and_then_sent(
         smtp_server: Inbox, answer: str) -> None:
     smtp_server.data_answers.extend([answer, answer])
     await publish(sessions, world)
-    transport = transport_to(smtp_server.url)
+    transport = smtp_server.transport()
     await react_and_send(sessions, app_settings, transport)
     states = await _states(sessions)
     assert [(state, attempts) for state, attempts, _ in states] == [(DeliveryState.PENDING, 1)] * 2
@@ -67,7 +63,7 @@ async def test_a_permanent_refusal_fails_at_once_with_its_answer(
         smtp_server: Inbox) -> None:
     smtp_server.rcpt_answers.extend(["550 5.1.1 No such mailbox", None])
     await publish(sessions, world)
-    await react_and_send(sessions, app_settings, transport_to(smtp_server.url))
+    await react_and_send(sessions, app_settings, smtp_server.transport())
     states = await _states(sessions)
     assert states[0][:2] == (DeliveryState.FAILED, 1) and "550 5.1.1 No such mailbox" in states[0][2]
     assert states[1][:2] == (DeliveryState.SENT, 1)
@@ -76,7 +72,7 @@ async def test_a_permanent_refusal_fails_at_once_with_its_answer(
 
 async def test_a_server_that_cannot_be_reached_is_retried_until_the_last_attempt_then_failed(
         sessions: async_sessionmaker[AsyncSession], world: MailWorld, app_settings: Settings) -> None:
-    transport = transport_to(f"smtp://127.0.0.1:{free_port()}")
+    transport = smtp_transport(f"smtp://127.0.0.1:{free_port()}")
     await publish(sessions, world)
     await react_and_send(sessions, app_settings, transport)
     for _ in range(sender.MAX_ATTEMPTS - 1):
@@ -113,7 +109,7 @@ async def test_a_crash_between_sending_and_recording_sends_again_under_the_same_
         sessions: async_sessionmaker[AsyncSession], world: MailWorld, app_settings: Settings,
         smtp_server: Inbox) -> None:
     await publish(sessions, world)
-    transport = transport_to(smtp_server.url)
+    transport = smtp_server.transport()
     with pytest.raises(SystemExit):
         await react_and_send(sessions, app_settings, CrashAfterSending(transport))
     assert [(state, attempts) for state, attempts, _ in await _states(sessions)] == [(DeliveryState.PENDING, 0)] * 2

@@ -11,7 +11,6 @@ from api.app import create_app
 from api.auth.models import Role, User
 from api.cx.surveys.models import SurveyInvitation
 from api.delivery import preferences as preference_service
-from api.delivery.mail import SmtpServer, SmtpTransport
 from api.delivery.models import DecisionNotices, ReportNotices
 from api.organizations.models import OrganizationKind
 from api.projects import milestone_service
@@ -27,9 +26,6 @@ PREFERENCES = "{ viewer { notificationPreferences { reportNotices decisionNotice
 UPDATE = """mutation($input: UpdateNotificationPreferencesInput!) { updateNotificationPreferences(input: $input) {
   notificationPreferences { reportNotices decisionNotices client { slug } } userErrors { field message code } } }"""
 
-
-def transport_to(inbox: Inbox) -> SmtpTransport:
-    return SmtpTransport(SmtpServer.parse(inbox.url), timeout=10)
 
 
 async def test_a_person_sees_and_changes_their_own_preferences_per_client(session: AsyncSession) -> None:
@@ -87,7 +83,7 @@ async def test_people_who_turned_notices_off_or_read_the_digest_get_no_report_ma
                                                  principal=None, report_notices=ReportNotices.WEEKLY_DIGEST)
         await session.commit()
     await publish(sessions, world)
-    await react_and_send(sessions, app_settings, transport_to(smtp_server))
+    await react_and_send(sessions, app_settings, smtp_server.transport())
     assert smtp_server.messages == []
     async with sessions() as session:
         assert list(await session.scalars(select(SurveyInvitation))) == []
@@ -103,7 +99,7 @@ async def test_decision_notices_off_spares_that_person_the_review_mail(
         await milestone_service.update_milestone(session, principal=world.staff, milestone_id=world.deliverable_id,
                                                  fields=MilestoneFields(status=MilestoneStatus.SUBMITTED))
         await session.commit()
-    await react_and_send(sessions, app_settings, transport_to(smtp_server))
+    await react_and_send(sessions, app_settings, smtp_server.transport())
     assert [message["To"] for message in smtp_server.messages] == [world.executive_email]
 
 
@@ -111,7 +107,7 @@ async def test_one_click_unsubscribe_works_without_login_and_a_get_changes_nothi
         sessions: async_sessionmaker[AsyncSession], world: MailWorld, app_settings: Settings,
         smtp_server: Inbox) -> None:
     await publish(sessions, world)
-    await react_and_send(sessions, app_settings, transport_to(smtp_server))
+    await react_and_send(sessions, app_settings, smtp_server.transport())
     message = smtp_server.to(world.contact_email)[0]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     link = message["List-Unsubscribe"].strip("<>")

@@ -7,12 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.auth.models import Role
 from api.delivery import sender
-from api.delivery.mail import SmtpServer, SmtpTransport
 from api.delivery.models import Delivery, DeliveryState
 from api.settings import Settings
 from tests.api.delivery.world import MailWorld, publish, react_and_send
 from tests.fixtures.graphql import data_of, global_id, principal
-from tests.fixtures.mail import Inbox, free_port
+from tests.fixtures.mail import Inbox, free_port, smtp_transport
 
 DELIVERIES = """query($state: DeliveryState, $clientId: ID) { deliveries(first: 10, state: $state, clientId: $clientId) {
   totalCount edges { node { id kind state attempts lastError messageId address recipient { email } client { slug } } } } }"""
@@ -25,7 +24,7 @@ async def test_staff_list_deliveries_by_state_and_send_a_failed_one_again_under_
         smtp_server: Inbox) -> None:
     smtp_server.rcpt_answers.append("550 5.1.1 No such mailbox")
     await publish(sessions, world)
-    await react_and_send(sessions, app_settings, SmtpTransport(SmtpServer.parse(smtp_server.url), timeout=5))
+    await react_and_send(sessions, app_settings, smtp_server.transport())
     async with sessions() as session:
         failed = await data_of(session, world.staff, DELIVERIES, state="FAILED",
                                clientId=global_id("Client", world.client_id))
@@ -44,7 +43,7 @@ async def test_staff_list_deliveries_by_state_and_send_a_failed_one_again_under_
         assert refused["redeliver"]["userErrors"] == [{"field": ["input", "deliveryId"], "code": "CONFLICT"}]
         await session.commit()
     await sender.send_due_deliveries(sessions, settings=app_settings,
-                                     transport=SmtpTransport(SmtpServer.parse(smtp_server.url), timeout=5))
+                                     transport=smtp_server.transport())
     async with sessions() as session:
         rows = list(await session.scalars(select(Delivery).order_by(Delivery.id)))
     assert {row.state for row in rows} == {DeliveryState.SENT}
@@ -56,7 +55,7 @@ async def test_nobody_but_pmo_staff_sees_or_redelivers_a_delivery(
         sessions: async_sessionmaker[AsyncSession], world: MailWorld, app_settings: Settings) -> None:
     await publish(sessions, world)
     await react_and_send(sessions, app_settings,
-                         SmtpTransport(SmtpServer.parse(f"smtp://127.0.0.1:{free_port()}"), timeout=5))
+                         smtp_transport(f"smtp://127.0.0.1:{free_port()}"))
     async with sessions() as session:
         [first, *_] = list(await session.scalars(select(Delivery.id).order_by(Delivery.id)))
         executive = principal(world.client_id, Role.CLIENT_EXECUTIVE)

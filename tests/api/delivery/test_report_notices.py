@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
 from api.delivery import service as delivery_service
-from api.delivery.mail import SmtpServer, SmtpTransport
 from api.delivery.models import Delivery, DeliveryState, NoticeKind
 from api.projects.models import Project
 from api.reports import service as report_service
@@ -31,10 +30,6 @@ from tests.fixtures.factories import make_status_report
 from tests.fixtures.mail import Inbox
 
 
-def transport_to(inbox: Inbox) -> SmtpTransport:
-    return SmtpTransport(SmtpServer.parse(inbox.url), timeout=10)
-
-
 def parts(message: EmailMessage) -> tuple[str, str]:
     return message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
 
@@ -48,7 +43,7 @@ async def test_each_contact_and_executive_gets_one_multipart_notice_over_one_con
         sessions: async_sessionmaker[AsyncSession], world: MailWorld, app_settings: Settings,
         smtp_server: Inbox) -> None:
     await publish(sessions, world)
-    transport = transport_to(smtp_server)
+    transport = smtp_server.transport()
     assert await react_and_send(sessions, app_settings, transport) == 2
     await transport.close()
 
@@ -78,7 +73,7 @@ async def test_nothing_any_recipient_may_not_read_is_in_any_mail(
         sessions: async_sessionmaker[AsyncSession], world: MailWorld, app_settings: Settings,
         smtp_server: Inbox) -> None:
     await publish(sessions, world)
-    await react_and_send(sessions, app_settings, transport_to(smtp_server))
+    await react_and_send(sessions, app_settings, smtp_server.transport())
     assert len(smtp_server.messages) == 2
     for message in smtp_server.messages:
         raw = message.as_string()
@@ -92,7 +87,7 @@ async def test_the_survey_link_in_the_notice_opens_the_survey(
         sessions: async_sessionmaker[AsyncSession], world: MailWorld, app_settings: Settings,
         smtp_server: Inbox) -> None:
     await publish(sessions, world)
-    await react_and_send(sessions, app_settings, transport_to(smtp_server))
+    await react_and_send(sessions, app_settings, smtp_server.transport())
     text, html = parts(smtp_server.to(world.contact_email)[0])
     [link] = re.findall(r"http://\S+/s/[\w.-]+", text)
     assert f'href="{link}"' in html
@@ -106,7 +101,7 @@ async def test_under_the_frequency_cap_the_notice_still_goes_but_without_a_secon
         sessions: async_sessionmaker[AsyncSession], world: MailWorld, app_settings: Settings,
         smtp_server: Inbox) -> None:
     await publish(sessions, world)
-    await react_and_send(sessions, app_settings, transport_to(smtp_server))
+    await react_and_send(sessions, app_settings, smtp_server.transport())
     async with sessions() as session:
         first = await session.get(StatusReport, world.report_id)
         second = await make_status_report(session, project=await session.get(Project, first.project_id),
@@ -114,7 +109,7 @@ async def test_under_the_frequency_cap_the_notice_still_goes_but_without_a_secon
                                           period_end=date(2026, 4, 30))
         await report_service.publish_status_report(session, principal=world.staff, report_id=second.id)
         await session.commit()
-    await react_and_send(sessions, app_settings, transport_to(smtp_server))
+    await react_and_send(sessions, app_settings, smtp_server.transport())
     april = [m for m in smtp_server.messages if "April status" in m["Subject"]]
     assert len(april) == 2
     assert all("/s/" not in parts(message)[0] for message in april)
@@ -124,7 +119,7 @@ async def test_a_reaction_run_again_makes_no_second_delivery_and_sends_nothing_t
         sessions: async_sessionmaker[AsyncSession], world: MailWorld, app_settings: Settings,
         smtp_server: Inbox) -> None:
     await publish(sessions, world)
-    transport = transport_to(smtp_server)
+    transport = smtp_server.transport()
     await react_and_send(sessions, app_settings, transport)
     [first] = {d.event_id for d in await _deliveries(sessions)}
     async with sessions() as session:
@@ -141,6 +136,6 @@ async def test_with_mail_switched_off_deliveries_are_recorded_as_suppressed(
         smtp_server: Inbox) -> None:
     settings = app_settings.model_copy(update={"mail_enabled": False})
     await publish(sessions, world)
-    await react_and_send(sessions, settings, transport_to(smtp_server))
+    await react_and_send(sessions, settings, smtp_server.transport())
     assert smtp_server.messages == []
     assert {d.state for d in await _deliveries(sessions)} == {DeliveryState.SUPPRESSED}
