@@ -20,6 +20,7 @@ from api.projects.loaders import ProjectLoaders
 from api.reports.loaders import ReportLoaders
 from api.settings import Settings
 from api.sites.loaders import SiteLoaders
+from api.webhooks.loaders import WebhookLoaders
 
 
 class Context(BaseContext):
@@ -50,6 +51,10 @@ class Context(BaseContext):
     @cached_property
     def deliveries(self) -> DeliveryLoaders:
         return DeliveryLoaders(session=self.session, principal=self.principal)
+
+    @cached_property
+    def webhooks(self) -> WebhookLoaders:
+        return WebhookLoaders(session=self.session, principal=self.principal)
 
     @cached_property
     def projects(self) -> ProjectLoaders:

@@ -13,6 +13,7 @@ from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import Assignment, Milestone, Project, Risk
 from api.reports.models import StatusReport
 from api.sites.models import Site, SiteBuild
+from api.webhooks.models import WebhookEndpoint, WebhookSecret
 
 __all__ = [
     "ActionItem",
@@ -39,4 +40,6 @@ __all__ = [
     "StatusReport",
     "SurveyInvitation",
     "User",
+    "WebhookEndpoint",
+    "WebhookSecret",
 ]

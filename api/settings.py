@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     mail_enabled: bool = True
     smtp_timeout_seconds: float = Field(default=30, gt=0, le=600)
 
+    # Webhooks may call loopback and private addresses: true by default in embedded mode, false in production.
+    webhook_allow_private_networks: bool | None = None
+
     cx_minimum_sample: int = Field(default=5, ge=1)
     survey_frequency_cap_days: int = Field(default=14, ge=0)
     survey_link_ttl_days: int = Field(default=14, ge=1, le=90)
@@ -101,6 +104,12 @@ class Settings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.mode == "production"
+
+    @property
+    def webhooks_may_reach_private_networks(self) -> bool:
+        if self.webhook_allow_private_networks is None:
+            return not self.production
+        return self.webhook_allow_private_networks
 
     @property
     def mail_dir(self) -> Path:

@@ -17,8 +17,7 @@ from api.app import create_app
 from api.auth import service as auth_service
 from api.database import upgrade_database
 from api.delivery import service as delivery_service
-from api.delivery.mail import transport_for
-from api.delivery.sender import record_digests, send_due_deliveries
+from api.delivery.sender import Senders, record_digests, send_due_deliveries
 from api.demo.notices import publish_newest_draft
 from api.demo.seed import SeedResult
 from api.demo.seed import seed_demo as load_demo_data
@@ -61,12 +60,13 @@ async def deliver_now(settings: Settings) -> int:
         before = await _sent(session_factory)
         await record_digests(session_factory)
         await run_due_reactions(session_factory, settings=settings)
-        transport = transport_for(settings)
+        senders = Senders.for_settings(settings)
         try:
-            while await send_due_deliveries(session_factory, settings=settings, transport=transport):
+            while await send_due_deliveries(session_factory, settings=settings, transport=senders.transport,
+                                            client=senders.client):
                 pass
         finally:
-            await transport.close()
+            await senders.close()
         return await _sent(session_factory) - before
 
 

@@ -145,7 +145,7 @@ async def _carry_out_leased(session: AsyncSession, build: SiteBuild, *, settings
         build_queue.finish_build(build, state=BuildState.PUBLISHED, input_hash=snapshot.digest,
                                   files_uploaded=result.uploaded, files_deleted=result.deleted,
                                   files_unchanged=result.unchanged, bytes_uploaded=result.bytes_uploaded)
-        build_queue.mark_published(site, input_hash=snapshot.digest, build_key=snapshot.key)
+        build_queue.mark_published(session, site, build, input_hash=snapshot.digest, build_key=snapshot.key)
         await session.commit()
     return BuildOutcome(slug=slug, state=BuildState.PUBLISHED, site_path=entry.site_path, files=result.uploaded,
                         bytes=result.bytes_uploaded)

@@ -17,13 +17,15 @@ from api.organizations.models import Organization
 from api.projects.models import Assignment, Milestone, Project, Risk, Visibility
 from api.reports.models import ReportState, StatusReport
 from api.sites.models import Site, SiteBuild
+from api.webhooks.models import EndpointOwner, WebhookEndpoint, WebhookSecret
 
 S = TypeVar("S", bound=Select[Any])
 
 _BY_PROJECT = (Milestone, Risk, StatusReport, Assignment)
 _BY_CLIENT = (Feedback, ActionItem, Site, SiteBuild)
-_STAFF_ONLY = (MysteryShop, SurveyInvitation, Delivery)
-TENANT_ENTITIES = (Project, Organization, *_STAFF_ONLY, *_BY_PROJECT, *_BY_CLIENT)
+_STAFF_ONLY = (MysteryShop, SurveyInvitation)
+_BY_ENDPOINT = (WebhookSecret, Delivery)  # a client sees its own endpoints' requests; mail is PMO staff's only
+TENANT_ENTITIES = (Project, Organization, WebhookEndpoint, *_STAFF_ONLY, *_BY_PROJECT, *_BY_CLIENT, *_BY_ENDPOINT)
 
 
 def scoped(statement: S, entity: type[Any], principal: Principal) -> S:
@@ -53,9 +55,18 @@ def visible(entity: type[Any], principal: Principal) -> ColumnElement[bool]:
         if entity is ActionItem:
             return ActionItem.client_id.in_(principal.client_ids) & ActionItem.client_visible.is_(True)
         return entity.client_id.in_(principal.client_ids)
+    if entity is WebhookEndpoint:
+        return _visible_endpoint(principal)
+    if entity in _BY_ENDPOINT:
+        return entity.endpoint_id.in_(select(WebhookEndpoint.id).where(_visible_endpoint(principal)))
     if entity in _STAFF_ONLY:
         return false()
     raise LookupError(f"no tenant rule for {entity.__name__}")
+
+
+def _visible_endpoint(principal: Principal) -> ColumnElement[bool]:
+    """A client's own endpoints (not the ones the PMO registered for its events, which carry internal fields)."""
+    return (WebhookEndpoint.owner == EndpointOwner.CLIENT) & WebhookEndpoint.client_id.in_(principal.client_ids)
 
 
 def _visible_project(principal: Principal) -> ColumnElement[bool]:

@@ -24,6 +24,7 @@ from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import Assignment, Milestone, Project, Risk, Visibility
 from api.reports.models import ReportState, StatusReport
 from api.sites.models import Site, SiteBuild
+from api.webhooks.models import WebhookEndpoint, WebhookSecret
 
 
 @dataclass
@@ -178,6 +179,8 @@ SCOPES: dict[type, Scope] = {
     ClientDataVersion: Scope(nobody),
     Delivery: Scope(nobody),  # a record of what was sent: no page shows it
     NotificationPreference: Scope(nobody),  # a person's own choice of mail: no page shows it
+    WebhookEndpoint: Scope(nobody),  # an integrator's settings: no page shows them
+    WebhookSecret: Scope(nobody),
 }
 
 

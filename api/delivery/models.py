@@ -14,6 +14,7 @@ from api.kit.database import Base
 
 class DeliveryChannel(enum.Enum):
     EMAIL = "EMAIL"
+    WEBHOOK = "WEBHOOK"
 
 
 class DeliveryState(enum.Enum):
@@ -29,6 +30,8 @@ class NoticeKind(enum.Enum):
     ACCEPTANCE_SURVEY = "ACCEPTANCE_SURVEY"
     CLOSEOUT_SURVEY = "CLOSEOUT_SURVEY"
     WEEKLY_DIGEST = "WEEKLY_DIGEST"
+    WEBHOOK_FAILING = "WEBHOOK_FAILING"
+    WEBHOOK = "WEBHOOK"
 
 
 class ReportNotices(enum.Enum):
@@ -58,18 +61,26 @@ class NotificationPreference(Base):
 
 
 class Delivery(Base):
-    """A message owed to a recipient because of an event: sent at least once, recorded once, never made twice."""
+    """A message owed to a recipient (a person, or a webhook endpoint) because of an event: sent at least once,
+    recorded once, never made twice."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("event_id", "channel", "recipient_id"),)
+    __table_args__ = (UniqueConstraint("event_id", "channel", "recipient_id"),
+                      UniqueConstraint("event_id", "endpoint_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("outbox_events.id", ondelete="CASCADE"), index=True)
     channel: Mapped[DeliveryChannel] = mapped_column(enum_column(DeliveryChannel))
     kind: Mapped[NoticeKind] = mapped_column(enum_column(NoticeKind))
     client_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    address: Mapped[str] = mapped_column(String(320))
+    # A person for mail, an endpoint for webhooks.
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    endpoint_id: Mapped[int | None] = mapped_column(ForeignKey("webhook_endpoints.id", ondelete="CASCADE"),
+                                                    index=True)
+    address: Mapped[str] = mapped_column(String(2048))
+    # A webhook's `type`, and its body as first composed: every attempt sends the same bytes.
+    event_type: Mapped[str | None] = mapped_column(String(64))
+    payload: Mapped[str | None] = mapped_column(Text)
     # The survey invitation this message carries, when the event asked the recipient for feedback.
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("survey_invitations.id", ondelete="SET NULL"))
     state: Mapped[DeliveryState] = mapped_column(enum_column(DeliveryState), index=True)

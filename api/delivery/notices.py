@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
+from api.auth.principal import Principal
 from api.auth.service import principal_for_user
 from api.context import Context
 from api.kit.errors import Unauthenticated
@@ -68,6 +69,13 @@ async def read_as(session: AsyncSession, *, settings: Settings, recipient_id: in
         principal = await principal_for_user(session, user_id=recipient_id)
     except Unauthenticated:
         raise NotVisible("the recipient is no longer active") from None
+    return await read_with(session, settings=settings, principal=principal, document=document, operation=operation,
+                           **variables)
+
+
+async def read_with(session: AsyncSession, *, settings: Settings, principal: Principal, document: str,
+                    operation: str, **variables: Any) -> dict[str, Any]:
+    """Run `operation` of `document` through the API as `principal`: what a channel sends is what it may read."""
     context = Context(session=session, principal=principal, settings=settings,
                       request_id=f"notice-{uuid.uuid4().hex[:12]}")
     result = await get_schema(settings).execute(document, variable_values=variables, context_value=context,
@@ -169,6 +177,22 @@ async def digest_notice(session: AsyncSession, *, settings: Settings, recipient_
                    reports=by_type["StatusReport"], milestones=by_type["Milestone"], risks=by_type["Risk"],
                    site_url=client["site"]["url"] if client["site"] else None, health_words=HEALTH_WORDS,
                    status_words=STATUS_WORDS)
+
+
+async def endpoint_notice(session: AsyncSession, *, settings: Settings, recipient_id: int, endpoint_id: int,
+                          disabled: bool, error: str) -> Notice:
+    """Tell the person behind a webhook endpoint that it keeps failing, or was disabled for it."""
+    data = await read_as(session, settings=settings, recipient_id=recipient_id,
+                         document=_document("decision_notice.graphql"), operation="EndpointNotice",
+                         id=str(relay.GlobalID("WebhookEndpoint", str(endpoint_id))))
+    endpoint = data["node"]
+    if endpoint is None:
+        raise NotVisible("the recipient cannot see this endpoint any more")
+    state = "disabled" if disabled else "failing"
+    subject = _one_line(f"Webhook endpoint {state}: {endpoint['url']}")
+    client = endpoint["client"] or {"name": _sender_name(settings)}
+    return _render("webhook_failing", settings=settings, subject=subject, client=client, endpoint=endpoint,
+                   disabled=disabled, error=error)
 
 
 def _render(template: str, *, settings: Settings, subject: str, client: dict[str, Any], **values: Any) -> Notice:

@@ -12,7 +12,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+import httpx
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -24,18 +28,30 @@ from api.cx.surveys.service import survey_link
 from api.delivery.digests import record_due_digests, week_items
 from api.delivery.mail import MailError, MailTransport, transport_for
 from api.delivery.messages import build_message
-from api.delivery.models import Delivery, DeliveryState, NoticeKind
-from api.delivery.notices import Notice, NotVisible, digest_notice, milestone_notice, report_notice, survey_notice
+from api.delivery.models import Delivery, DeliveryChannel, DeliveryState, NoticeKind
+from api.delivery.notices import (
+    Notice,
+    NotVisible,
+    digest_notice,
+    endpoint_notice,
+    milestone_notice,
+    report_notice,
+    survey_notice,
+)
 from api.delivery.unsubscribe import unsubscribe_url
 from api.kit.columns import utcnow
 from api.kit.tasks import stopping
 from api.settings import Settings
+from api.webhooks import sender as webhook_sender
 
 logger = logging.getLogger("rapport.delivery")
 MAX_ATTEMPTS = 10
 FIRST_RETRY_DELAY = timedelta(seconds=30)  # then 1, 2, 4 ... minutes: about 4 h 15 min over the ten attempts
 BATCH = 100
 DIGEST_CHECK_SECONDS = 60
+# Notices a person chose to receive carry a one-click unsubscribe; a notice about their own webhook endpoint is
+# service mail about something they set up, with nothing to unsubscribe from.
+UNSUBSCRIBABLE = frozenset(NoticeKind) - {NoticeKind.WEBHOOK_FAILING, NoticeKind.WEBHOOK}
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -43,12 +59,17 @@ def retry_delay(attempts: int) -> timedelta:
     return FIRST_RETRY_DELAY * 2 ** (attempts - 1)
 
 
-async def due_deliveries(session: AsyncSession, *, now: datetime | None = None, limit: int = BATCH) -> list[int]:
-    """The ids of pending deliveries whose time has come, oldest first."""
-    return list(await session.scalars(
-        select(Delivery.id).where(Delivery.state == DeliveryState.PENDING, Delivery.due_at <= (now or utcnow()))
+async def due_deliveries(session: AsyncSession, *, now: datetime | None = None, limit: int = BATCH,
+                         channels: Collection[DeliveryChannel] = tuple(DeliveryChannel),
+                         ) -> list[tuple[int, DeliveryChannel]]:
+    """The pending deliveries of `channels` whose time has come, oldest first, with their channels."""
+    rows = await session.execute(
+        select(Delivery.id, Delivery.channel).where(Delivery.state == DeliveryState.PENDING,
+                                                    Delivery.due_at <= (now or utcnow()),
+                                                    Delivery.channel.in_(list(channels)))
         .order_by(Delivery.id).limit(limit)
-    ))
+    )
+    return [(delivery_id, channel) for delivery_id, channel in rows]
 
 
 async def compose(session: AsyncSession, *, settings: Settings, delivery: Delivery) -> Notice:
@@ -61,6 +82,8 @@ async def compose(session: AsyncSession, *, settings: Settings, delivery: Delive
                   if delivery.invitation_id is not None else None)
     link = survey_link(invitation, settings=settings) if invitation is not None else None
     recipient_id = delivery.recipient_id
+    if recipient_id is None:
+        raise NotVisible("a mail without a recipient")
     match delivery.kind:
         case NoticeKind.REPORT_PUBLISHED:
             return await report_notice(session, settings=settings, recipient_id=recipient_id,
@@ -75,6 +98,10 @@ async def compose(session: AsyncSession, *, settings: Settings, delivery: Delive
             week = f"{since.date().isoformat()} to {(until - timedelta(days=1)).date().isoformat()}"
             return await digest_notice(session, settings=settings, recipient_id=recipient_id,
                                        client_id=delivery.client_id, items=items, week=week)
+        case NoticeKind.WEBHOOK_FAILING:
+            return await endpoint_notice(session, settings=settings, recipient_id=recipient_id,
+                                         endpoint_id=event.endpoint_id,  # type: ignore[attr-defined]
+                                         disabled=event.disabled, error=event.error)  # type: ignore[attr-defined]
         case NoticeKind.ACCEPTANCE_SURVEY | NoticeKind.CLOSEOUT_SURVEY:
             if invitation is None or link is None:
                 raise NotVisible("the survey invitation this mail carried is gone")
@@ -119,8 +146,9 @@ async def send_delivery(session_factory: async_sessionmaker[AsyncSession], *, se
         elif notice is None:
             _failed(delivery, error, permanent=False, now=now)
         else:
-            unsubscribe = unsubscribe_url(settings, user_id=delivery.recipient_id, client_id=delivery.client_id,
-                                          kind=delivery.kind)
+            unsubscribe = (unsubscribe_url(settings, user_id=delivery.recipient_id, client_id=delivery.client_id,
+                                           kind=delivery.kind)
+                           if delivery.kind in UNSUBSCRIBABLE and delivery.recipient_id is not None else None)
             message = build_message(settings=settings, to=delivery.address, subject=notice.subject, text=notice.text,
                                     html=notice.html, message_id=delivery.message_id, date=delivery.created_at,
                                     unsubscribe=unsubscribe)
@@ -144,16 +172,42 @@ def _failed(delivery: Delivery, error: str, *, permanent: bool, now: datetime) -
         delivery.due_at = now + retry_delay(delivery.attempts)
 
 
+@dataclass
+class Senders:
+    """What sends each channel: the mail transport (None when mail is off) and the webhook HTTP client."""
+
+    transport: MailTransport | None
+    client: httpx.AsyncClient
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Senders:
+        return cls(transport=transport_for(settings) if settings.mail_enabled else None,
+                   client=webhook_sender.http_client())
+
+    async def close(self) -> None:
+        if self.transport is not None:
+            await self.transport.close()
+        await self.client.aclose()
+
+
 async def send_due_deliveries(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings,
-                              transport: MailTransport) -> int:
-    """Send every delivery that is due; returns how many were attempted."""
+                              transport: MailTransport | None, client: httpx.AsyncClient | None = None) -> int:
+    """Send every delivery that is due, mail through `transport` and webhooks through `client`; returns how many
+    were attempted. A channel without its sender is left for a sender that has it."""
+    channels = [channel for channel, sender in ((DeliveryChannel.EMAIL, transport), (DeliveryChannel.WEBHOOK, client))
+                if sender is not None]
     async with session_factory() as session:
-        due = await due_deliveries(session)
+        due = await due_deliveries(session, channels=channels)
         await session.rollback()
     attempted = 0
-    for delivery_id in due:
-        if await send_delivery(session_factory, settings=settings, transport=transport,
-                               delivery_id=delivery_id) is not None:
+    for delivery_id, channel in due:
+        if channel is DeliveryChannel.EMAIL and transport is not None:
+            outcome = await send_delivery(session_factory, settings=settings, transport=transport,
+                                          delivery_id=delivery_id)
+        elif client is not None:
+            outcome = await webhook_sender.send_webhook(session_factory, settings=settings, client=client,
+                                                        delivery_id=delivery_id)
+        if outcome is not None:
             attempted += 1
     return attempted
 
@@ -169,17 +223,16 @@ async def record_digests(session_factory: async_sessionmaker[AsyncSession]) -> i
 async def run_deliveries_forever(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings,
                                  poll_seconds: float = 1.0) -> None:
     """The sender beside the server or a worker: send what is due, then look again within `poll_seconds`."""
-    if not settings.mail_enabled:
-        return
-    transport = transport_for(settings)
+    senders = Senders.for_settings(settings)
     next_digest_check = 0.0
     try:
         while True:
             try:
-                if time.monotonic() >= next_digest_check:
+                if settings.mail_enabled and time.monotonic() >= next_digest_check:
                     await record_digests(session_factory)
                     next_digest_check = time.monotonic() + DIGEST_CHECK_SECONDS
-                while await send_due_deliveries(session_factory, settings=settings, transport=transport):
+                while await send_due_deliveries(session_factory, settings=settings, transport=senders.transport,
+                                                client=senders.client):
                     pass
             except Exception:  # noqa: BLE001 - a failed pass is logged and tried again
                 if stopping():
@@ -187,4 +240,4 @@ async def run_deliveries_forever(session_factory: async_sessionmaker[AsyncSessio
                 logger.exception("sending deliveries failed")
             await asyncio.sleep(poll_seconds)
     finally:
-        await transport.close()
+        await senders.close()

@@ -69,6 +69,29 @@ async def queue_notices(session: AsyncSession, *, event_id: int, client_id: int,
     return queued
 
 
+async def queue_notice_to(session: AsyncSession, *, event_id: int, user_id: int | None, client_id: int,
+                          kind: NoticeKind, settings: Settings, now: datetime | None = None) -> Delivery | None:
+    """One pending email about this event to one person (service mail, whatever their notice preferences), made
+    once; None when they are gone or inactive, or it was made already."""
+    user = await session.get(User, user_id) if user_id is not None else None
+    made = await session.scalar(select(Delivery.id).where(Delivery.event_id == event_id,
+                                                          Delivery.channel == DeliveryChannel.EMAIL,
+                                                          Delivery.recipient_id == user_id))
+    if user is None or not user.is_active or made is not None:
+        return None
+    now = now or utcnow()
+    delivery = Delivery(
+        event_id=event_id, channel=DeliveryChannel.EMAIL, kind=kind, client_id=client_id, recipient_id=user.id,
+        address=user.email, attempts=0, due_at=now, created_at=now,
+        state=DeliveryState.PENDING if settings.mail_enabled else DeliveryState.SUPPRESSED,
+        last_error=None if settings.mail_enabled else "mail is switched off (RAPPORT_MAIL_ENABLED=false)",
+        message_id=message_id(event_id=event_id, recipient_id=user.id, settings=settings),
+    )
+    session.add(delivery)
+    await session.flush()
+    return delivery
+
+
 DELIVERY_ORDER = [Delivery.created_at, Delivery.id]
 
 

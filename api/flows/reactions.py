@@ -14,6 +14,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.changes.events import ClientDataChanged, DomainEvent
+from api.cx.action_items.events import ActionItemChanged
+from api.cx.action_items.models import ActionItemStatus
+from api.cx.feedback.events import FeedbackReceived
 from api.cx.surveys import event_invitations
 from api.cx.surveys.service import IssuedInvitation
 from api.delivery import service as delivery_service
@@ -24,6 +27,10 @@ from api.projects.models import MilestoneKind, MilestoneStatus
 from api.reports.events import ReportPublished
 from api.settings import Settings
 from api.sites import build_queue
+from api.sites.events import SitePublished
+from api.webhooks import service as webhook_service
+from api.webhooks.events import WebhookEndpointFailing
+from api.webhooks.models import WebhookEventType
 
 Handler = Callable[[AsyncSession, Any, Settings], Awaitable[None]]
 
@@ -84,6 +91,45 @@ async def send_digests(session: AsyncSession, event: WeeklyDigestDue, settings: 
                                          kind=NoticeKind.WEEKLY_DIGEST, settings=settings)
 
 
+async def call_webhooks(session: AsyncSession, event: DomainEvent, settings: Settings) -> None:
+    """Queue one signed request per endpoint that asked for this kind of the client's events."""
+    found = webhook_type(event)
+    if found is None or event.client_id is None or event.event_id is None:
+        return
+    event_type, client_visible = found
+    await webhook_service.queue_webhooks(session, event_id=event.event_id, client_id=event.client_id,
+                                         event_type=event_type, client_visible=client_visible)
+
+
+def webhook_type(event: DomainEvent) -> tuple[WebhookEventType, bool] | None:
+    """The webhook type an event is sent as, and whether the client may read what it is about; None for none."""
+    match event:
+        case ReportPublished():
+            return WebhookEventType.STATUS_REPORT_PUBLISHED, True
+        case MilestoneSubmitted():
+            return WebhookEventType.MILESTONE_SUBMITTED, True
+        case MilestoneDecided(decision=MilestoneStatus.ACCEPTED.value):
+            return WebhookEventType.MILESTONE_ACCEPTED, True
+        case MilestoneDecided(decision=MilestoneStatus.REJECTED.value):
+            return WebhookEventType.MILESTONE_REJECTED, True
+        case ActionItemChanged(status=ActionItemStatus.DONE.value) if event.created or "status" in event.fields:
+            return WebhookEventType.ACTION_ITEM_DONE, event.client_visible
+        case SitePublished():
+            return WebhookEventType.SITE_PUBLISHED, True
+        case FeedbackReceived():
+            return WebhookEventType.FEEDBACK_RECEIVED, False
+    return None
+
+
+async def tell_webhook_owner(session: AsyncSession, event: WebhookEndpointFailing, settings: Settings) -> None:
+    """Mail the person behind an endpoint that keeps failing, or was disabled for it."""
+    owner = await webhook_service.owner_of(session, endpoint_id=event.endpoint_id)
+    if owner is not None:
+        await delivery_service.queue_notice_to(session, event_id=event.event_id, user_id=owner.user_id,
+                                               client_id=owner.organization_id, kind=NoticeKind.WEBHOOK_FAILING,
+                                               settings=settings)
+
+
 async def _recipients(session: AsyncSession, event: DomainEvent, kind: NoticeKind) -> set[int]:
     """Who receives this event's mail: only they are invited by it, so no invitation goes undelivered."""
     return {user.id for user in await delivery_service.notice_recipients(session, client_id=event.client_id,
@@ -97,13 +143,18 @@ async def _mail_invitations(session: AsyncSession, event: DomainEvent, settings:
         invitations={item.invitation.contact_id: item.invitation.id for item in issued}, only_invited=True)
 
 
+WEBHOOKS = Flow("call_webhooks", call_webhooks)
 FLOWS: dict[type[DomainEvent], tuple[Flow, ...]] = {
     ClientDataChanged: (Flow("rebuild_sites", rebuild_sites),),
-    ReportPublished: (Flow("notify_report_readers", notify_report_readers),),
-    MilestoneSubmitted: (Flow("notify_reviewers", notify_reviewers),),
-    MilestoneDecided: (Flow("invite_acceptors", invite_acceptors),),
+    ReportPublished: (Flow("notify_report_readers", notify_report_readers), WEBHOOKS),
+    MilestoneSubmitted: (Flow("notify_reviewers", notify_reviewers), WEBHOOKS),
+    MilestoneDecided: (Flow("invite_acceptors", invite_acceptors), WEBHOOKS),
     ProjectClosed: (Flow("invite_for_closeout", invite_for_closeout),),
     WeeklyDigestDue: (Flow("send_digests", send_digests),),
+    ActionItemChanged: (WEBHOOKS,),
+    FeedbackReceived: (WEBHOOKS,),
+    SitePublished: (WEBHOOKS,),
+    WebhookEndpointFailing: (Flow("tell_webhook_owner", tell_webhook_owner),),
 }
 BY_NAME = {flow.name: flow for flows in FLOWS.values() for flow in flows}
 # Reactions recorded under an earlier name run as the flow that took their place.

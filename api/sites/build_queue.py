@@ -14,7 +14,9 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from api.changes.events import record_event
 from api.kit.columns import utcnow
+from api.sites.events import SitePublished
 from api.sites.models import BuildState, BuildTrigger, Site, SiteBuild
 from api.sites.schedule import next_due
 
@@ -68,13 +70,16 @@ def finish_build(
     build.error = error
 
 
-def mark_published(site: Site, *, input_hash: str, build_key: str | None = None) -> None:
+def mark_published(session: AsyncSession, site: Site, build: SiteBuild, *, input_hash: str,
+                   build_key: str | None = None) -> None:
     """Remember what is live, so an identical next build publishes nothing (and, for the same build key, reads
-    nothing)."""
+    nothing), and record that the site went live with new content."""
     site.published_input_hash = input_hash
     site.published_build_key = build_key
     site.published_key = site.site_key
     site.published_at = utcnow()
+    record_event(session, SitePublished(client_id=site.client_id, actor_user_id=None, site_id=site.id,
+                                        build_id=build.id))
 
 
 async def queue_build(session: AsyncSession, *, client_id: int, trigger: BuildTrigger, reason: str = "",

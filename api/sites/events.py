@@ -20,3 +20,11 @@ class SiteKeyRotated(DomainEvent):
     """A client's site moved to a new secret address; its old survey links were closed."""
 
     site_id: int
+
+
+@dataclass(frozen=True)
+class SitePublished(DomainEvent):
+    """A client's microsite went live with new content (a build that changed nothing records none)."""
+
+    site_id: int
+    build_id: int

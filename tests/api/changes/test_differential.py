@@ -24,6 +24,7 @@ from api.delivery.models import Delivery, DeliveryChannel, DeliveryState, Notice
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import MilestoneStatus, Visibility
 from api.sites import service as site_service
+from api.webhooks.models import EndpointOwner, WebhookEndpoint
 from sitegen.pipeline import site_options
 from sitegen.snapshot import fetch_snapshot, input_hash
 from tests.fixtures.auth import settings_for
@@ -63,6 +64,7 @@ class World:
     token_id: int
     contact: Principal
     delivery_id: int
+    endpoint_id: int
 
 
 Case = Callable[[World], tuple[Principal, dict[str, Any]]]
@@ -108,6 +110,10 @@ CASES: dict[str, Case] = {
     "redeliver": lambda w: (w.staff, {"deliveryId": global_id("Delivery", w.delivery_id)}),
     "updateNotificationPreferences": lambda w: (w.contact, {"clientId": client_id(w.harbor.id),
                                                             "reportNotices": "WEEKLY_DIGEST"}),
+    "createWebhookEndpoint": lambda w: (w.admin, {"url": "http://127.0.0.1:9/hooks", "clientId": client_id(w.harbor.id),
+                                                  "eventTypes": ["STATUS_REPORT_PUBLISHED"]}),
+    "rotateWebhookSecret": lambda w: (w.admin, {"endpointId": global_id("WebhookEndpoint", w.endpoint_id)}),
+    "disableWebhookEndpoint": lambda w: (w.admin, {"endpointId": global_id("WebhookEndpoint", w.endpoint_id)}),
     "recordMysteryShop": lambda w: (w.staff, {"clientId": client_id(w.harbor.id), "touchpoint": "SUPPORT",
                                               "conductedOn": "2026-05-01", "notes": "",
                                               "criteria": [{"criterion": "Greeting", "score": 4, "maxScore": 5,
@@ -149,13 +155,16 @@ async def _world(session: AsyncSession) -> World:
                         client_id=harbor.id, recipient_id=contacts["harbor"].id, address=contacts["harbor"].email,
                         state=DeliveryState.FAILED, attempts=10, message_id="<rapport.event-1.user-1@localhost>")
     session.add(delivery)
+    endpoint = WebhookEndpoint(url="http://127.0.0.1:9/hooks", event_types=["site.published"], client_id=harbor.id,
+                               owner=EndpointOwner.PMO, owner_organization_id=pmo.id)
+    session.add(endpoint)
     await session.commit()
     return World(staff=principal(pmo.id, Role.PMO_STAFF, user_id=staff_user.id),
                  admin=principal(pmo.id, Role.PMO_ADMIN, user_id=admin_user.id), harbor=harbor, parks=parks,
                  project_id=project.id, milestone_id=milestone.id, risk_id=risk.id, action_item_id=item.id,
                  draft_id=draft.id, token_id=token.id,
                  contact=principal(harbor.id, Role.CLIENT_CONTACT, user_id=contacts["harbor"].id),
-                 delivery_id=delivery.id)
+                 delivery_id=delivery.id, endpoint_id=endpoint.id)
 
 
 async def _state(session: AsyncSession, client: Organization, settings: Any) -> tuple[str, int]:

@@ -42,6 +42,9 @@ EXEMPT = {
     "revokeApiToken": "tokens are not shown",
     "updateNotificationPreferences": "a person's choice of mail is not shown",
     "redeliver": "deliveries are not shown",
+    "createWebhookEndpoint": "webhook endpoints are not shown",
+    "rotateWebhookSecret": "webhook endpoints are not shown",
+    "disableWebhookEndpoint": "webhook endpoints are not shown",
     "createSurveyInvitation": "a contact's survey link is not shown",
     "submitFeedback": "CX figures refresh on the scheduled build: a rebuild per answer would let a reader tell one "
                       "person's answer from the change it made",

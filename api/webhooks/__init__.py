@@ -1,0 +1,1 @@
+"""Webhooks: signed HTTP calls to integrators' endpoints (the Standard Webhooks specification)."""
