@@ -61,11 +61,16 @@ def parse_url(url: str, *, settings: Settings) -> httpx.URL:
     return parsed
 
 
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # the well-known prefix: its last 32 bits are an IPv4 address
+
+
 def is_public(address: IPAddress) -> bool:
     """Whether an address is on the public internet: no loopback, private, link-local, metadata, shared or reserved
-    range, also when an IPv6 address embeds an IPv4 one."""
+    range, also when an IPv6 address embeds an IPv4 one (mapped, 6to4, Teredo, NAT64)."""
     if isinstance(address, ipaddress.IPv6Address):
         embedded = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
+        if embedded is None and address in NAT64:
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         if embedded is not None and not embedded.is_global:
             return False
     return address.is_global and not address.is_multicast

@@ -183,8 +183,8 @@ def warn_failing(session: AsyncSession, endpoint: WebhookEndpoint, *, error: str
 async def _audit(session: AsyncSession, principal: Principal, action: str, endpoint: WebhookEndpoint,
                  details: dict[str, object]) -> None:
     await audit_service.record(session, principal=principal, action=action, object_type="WebhookEndpoint",
-                               object_id=endpoint.id, organization_id=endpoint.client_id or endpoint.owner_organization_id,
-                               details=details)
+                               object_id=endpoint.id,
+                               organization_id=endpoint.client_id or endpoint.owner_organization_id, details=details)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from api.changes.models import OutboxEvent
 from api.cx.models import Touchpoint
 from api.database import upgrade_database
 from api.kit.database import create_engine, create_session_factory
@@ -46,6 +47,14 @@ async def _builds(url: str) -> list[SiteBuild]:
     engine = create_engine(url)
     async with create_session_factory(engine)() as session:
         rows = list(await session.scalars(select(SiteBuild).order_by(SiteBuild.id)))
+    await engine.dispose()
+    return rows
+
+
+async def _events(url: str, kind: str) -> list[OutboxEvent]:
+    engine = create_engine(url)
+    async with create_session_factory(engine)() as session:
+        rows = list(await session.scalars(select(OutboxEvent).where(OutboxEvent.kind == kind)))
     await engine.dispose()
     return rows
 
@@ -96,6 +105,10 @@ def test_an_unchanged_client_publishes_nothing_and_a_change_republishes(database
 
     states = [build.state for build in asyncio.run(_builds(database))]
     assert states.count(BuildState.PUBLISHED) == 3 and states.count(BuildState.UNCHANGED) == 3
+    # Each publish records SitePublished (webhooks send it as site.published); a build that changed nothing none.
+    published = {build.id for build in asyncio.run(_builds(database)) if build.state is BuildState.PUBLISHED}
+    assert sorted(event.payload["build_id"] for event in asyncio.run(_events(database, "SitePublished"))) == sorted(
+        published)
 
 
 def test_a_failed_build_records_the_error_and_keeps_the_previous_site(
