@@ -19,7 +19,8 @@ from api.database import upgrade_database
 from api.delivery import service as delivery_service
 from api.delivery.sender import Senders, record_digests, send_due_deliveries
 from api.demo.notices import publish_newest_draft
-from api.demo.seed import SeedResult
+from api.demo.webhooks import point_demo_endpoint
+from api.demo.seed import DEMO_ADMIN_EMAIL, SeedResult
 from api.demo.seed import seed_demo as load_demo_data
 from api.flows.runner import run_due_reactions
 from api.schema import create_schema
@@ -53,9 +54,15 @@ async def publish_demo_report(settings: Settings) -> str | None:
         return report.title if report is not None else None
 
 
+async def point_demo_webhooks(settings: Settings, *, url: str) -> list[str]:
+    """Point the demo's webhook endpoint at the demo's receiver; the secrets that sign its requests."""
+    async with unit_of_work(settings) as session:
+        return await point_demo_endpoint(session, settings=settings, admin_email=DEMO_ADMIN_EMAIL, url=url)
+
+
 async def deliver_now(settings: Settings) -> int:
     """Record the weekly digests that came due, react to every committed event, then send every delivery that is
-    due; returns how many messages were sent."""
+    due; returns how many mail messages were sent."""
     async with database(settings) as session_factory:
         before = await _sent(session_factory)
         await record_digests(session_factory)
@@ -72,7 +79,8 @@ async def deliver_now(settings: Settings) -> int:
 
 async def _sent(session_factory: Any) -> int:
     async with session_factory() as session:
-        return sum(row.count for row in await delivery_service.delivery_summary(session) if row.state == "SENT")
+        return sum(row.count for row in await delivery_service.delivery_summary(session)
+                   if row.state == "SENT" and row.channel == "EMAIL")
 
 
 async def add_user(settings: Settings, *, email: str, name: str, org: str, role: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import json
 import email.policy
 import os
 import re
@@ -119,7 +120,8 @@ def test_demo_serves_the_api_and_every_clients_microsite(demo: DemoRun) -> None:
                 assert not any(_escaped(edge["node"]["name"]) in page.text for edge in other["projects"]["edges"])
 
 
-def test_demo_publishes_a_report_whose_notices_are_in_the_mail_folder(demo: DemoRun, tmp_path: Path) -> None:
+def test_demo_publishes_a_report_whose_notices_are_in_the_mail_folder_and_whose_webhooks_arrive_signed(
+        demo: DemoRun, tmp_path: Path) -> None:
     [line] = [line for line in demo.lines if line.startswith("Mail: ")]
     match = re.fullmatch(r"Mail: (\d+) notices written this run to (\S+) .*", line)
     assert match and int(match.group(1)) > 0
@@ -134,6 +136,15 @@ def test_demo_publishes_a_report_whose_notices_are_in_the_mail_folder(demo: Demo
     for text in texts:
         page = httpx.get(re.search(r"(http\S+/reports/\S+\.html)", text).group(1), timeout=10)
         assert page.status_code == 200
+
+    [line] = [line for line in demo.lines if line.startswith("Webhooks: ")]
+    match = re.fullmatch(r"Webhooks: (\d+) signed events received .* at (http://127\.0\.0\.1:\d+/\S+), .*"
+                         r"\(logged in (\S+)\)", line)
+    assert match and int(match.group(1)) > 0
+    logged = [json.loads(entry) for entry in Path(match.group(3)).read_text(encoding="utf-8").splitlines()]
+    assert len(logged) == int(match.group(1)) and {entry["signature"] for entry in logged} == {"verified"}
+    assert {"status_report.published", "site.published"} <= {entry["type"] for entry in logged}
+    assert len({entry["webhook_id"] for entry in logged}) == len(logged)
 
 
 def test_demo_stops_cleanly_and_a_second_run_reuses_the_data(tmp_path: Path) -> None:
