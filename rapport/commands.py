@@ -19,9 +19,9 @@ from api.database import upgrade_database
 from api.delivery import service as delivery_service
 from api.delivery.sender import Senders, record_digests, send_due_deliveries
 from api.demo.notices import publish_newest_draft
-from api.demo.webhooks import point_demo_endpoint
 from api.demo.seed import DEMO_ADMIN_EMAIL, SeedResult
 from api.demo.seed import seed_demo as load_demo_data
+from api.demo.webhooks import point_demo_endpoint
 from api.flows.runner import run_due_reactions
 from api.schema import create_schema
 from api.settings import Settings
