@@ -2,7 +2,8 @@
 
 The body is composed on the first attempt and kept on the delivery, so every attempt sends the same bytes under
 the same `webhook-id`; only `webhook-timestamp` and the signatures are new. Each request goes to the address the
-SSRF guard resolved, within 5 seconds, and a redirect is an answer, not a place to go. Non-2xx answers and
+SSRF guard resolved, within 5 seconds, and a redirect is an answer, not a place to go. No transaction is open
+while a request waits for its answer. Non-2xx answers and
 timeouts are retried on the Standard Webhooks schedule (5 s up to 24 h, with jitter: about 3 days in all); the
 owner is told when an endpoint keeps failing, and when it is disabled after the last attempt or a 410 Gone.
 """
@@ -39,6 +40,7 @@ WARN_AFTER_ATTEMPTS = 5  # about 2 h 35 min of failures: the owner hears of it l
 WARN_EVERY = timedelta(hours=24)
 JITTER = 0.2  # each wait is lengthened by up to a fifth, so retries after an outage do not arrive all at once
 EXCERPT_BYTES = 200
+CLAIM = timedelta(seconds=60)  # an attempt in flight is not taken again before this (a crash then resends it)
 
 
 def retry_delay(attempts: int, *, rng: random.Random | None = None) -> timedelta:
@@ -133,40 +135,94 @@ async def _compose(session_factory: async_sessionmaker[AsyncSession], *, setting
     return None, None
 
 
+@dataclass(frozen=True)
+class _Claim:
+    """One attempt taken: what to send, and the attempt number the outcome is recorded against."""
+
+    url: str
+    message_id: str
+    body: str
+    signing_secrets: list[str]
+    attempts: int
+
+
 async def send_webhook(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings,
                        client: httpx.AsyncClient, delivery_id: int) -> DeliveryState | None:
-    """Send one due pending webhook delivery; None when it is not due or pending."""
+    """Send one due pending webhook delivery; None when it is not due or pending.
+
+    The attempt is claimed in one short transaction (its next try is put off by CLAIM, so no other sender takes
+    it), the request made outside any transaction (a slow receiver holds no lock for its 5 s), and the answer
+    recorded in another. A crash in between leaves it pending, sent again under the same webhook-id once the
+    claim runs out."""
     composed = await _compose(session_factory, settings=settings, delivery_id=delivery_id)
     if composed is None:
         return None
     suppressed, error = composed
     async with session_factory() as session:
         now = utcnow()
-        delivery = await session.scalar(
-            select(Delivery).where(Delivery.id == delivery_id, Delivery.state == DeliveryState.PENDING,
-                                   Delivery.due_at <= now)
-            .with_for_update(skip_locked=True).execution_options(populate_existing=True)
-        )
+        delivery, endpoint = await _locked(session, delivery_id, now=now)
         if delivery is None:
             await session.rollback()
             return None
-        endpoint = await session.scalar(select(WebhookEndpoint).where(WebhookEndpoint.id == delivery.endpoint_id)
-                                        .with_for_update().execution_options(populate_existing=True))
         delivery.attempts += 1
+        claim = None
         if suppressed is not None or endpoint is None or endpoint.disabled_at is not None:
             delivery.state = DeliveryState.SUPPRESSED
             delivery.last_error = suppressed or "the endpoint is disabled"
         elif delivery.payload is None:
             await _failed(session, delivery, endpoint, error or "nothing to send", now=now)
         else:
-            answer = await post(client, settings=settings, url=endpoint.url, message_id=delivery.message_id,
-                                signing_secrets=await webhook_service.signing_secrets(session, endpoint_id=endpoint.id,
-                                                                                       now=now),
-                                body=delivery.payload, now=now)
-            if answer.delivered:
-                delivery.state, delivery.sent_at, delivery.last_error = DeliveryState.SENT, utcnow(), None
+            delivery.due_at = now + CLAIM
+            claim = _Claim(url=endpoint.url, message_id=delivery.message_id, body=delivery.payload,
+                           attempts=delivery.attempts,
+                           signing_secrets=await webhook_service.signing_secrets(session, endpoint_id=endpoint.id,
+                                                                                 now=now))
+        state = delivery.state
+        await session.commit()
+    if claim is None:
+        return state
+    answer = await post(client, settings=settings, url=claim.url, message_id=claim.message_id, body=claim.body,
+                        signing_secrets=claim.signing_secrets, now=utcnow())
+    return await _record(session_factory, delivery_id, claim, answer)
+
+
+async def _locked(session: AsyncSession, delivery_id: int, *,
+                  now: datetime) -> tuple[Delivery | None, WebhookEndpoint | None]:
+    delivery = await session.scalar(
+        select(Delivery).where(Delivery.id == delivery_id, Delivery.state == DeliveryState.PENDING,
+                               Delivery.due_at <= now)
+        .with_for_update(skip_locked=True).execution_options(populate_existing=True)
+    )
+    if delivery is None:
+        return None, None
+    endpoint = await session.scalar(select(WebhookEndpoint).where(WebhookEndpoint.id == delivery.endpoint_id)
+                                    .with_for_update().execution_options(populate_existing=True))
+    return delivery, endpoint
+
+
+async def _record(session_factory: async_sessionmaker[AsyncSession], delivery_id: int, claim: _Claim,
+                  answer: Answer) -> DeliveryState | None:
+    """Record how the claimed attempt went; nothing when the delivery moved on meanwhile (sent again on request,
+    or suppressed because the endpoint was disabled: a request that arrived all the same is recorded SENT)."""
+    async with session_factory() as session:
+        now = utcnow()
+        delivery = await session.scalar(
+            select(Delivery).where(Delivery.id == delivery_id, Delivery.attempts == claim.attempts,
+                                   Delivery.state.in_([DeliveryState.PENDING, DeliveryState.SUPPRESSED]))
+            .with_for_update().execution_options(populate_existing=True))
+        if delivery is None or (delivery.state is DeliveryState.SUPPRESSED and not answer.delivered):
+            await session.rollback()
+            return None
+        if answer.delivered:
+            delivery.state, delivery.sent_at, delivery.last_error = DeliveryState.SENT, now, None
+        else:
+            endpoint = await session.scalar(select(WebhookEndpoint).where(WebhookEndpoint.id == delivery.endpoint_id)
+                                            .with_for_update().execution_options(populate_existing=True))
+            logger.warning("webhook delivery %s to endpoint %s failed: %s", delivery.id, delivery.endpoint_id,
+                           answer.error)
+            if endpoint is None:
+                delivery.state, delivery.last_error = DeliveryState.SUPPRESSED, "the endpoint is gone"
             else:
-                logger.warning("webhook delivery %s to endpoint %s failed: %s", delivery.id, endpoint.id, answer.error)
                 await _failed(session, delivery, endpoint, answer.error or "failed", now=now, gone=answer.gone)
         state = delivery.state
         await session.commit()

@@ -3,6 +3,7 @@ retry, no redirect followed, the schedule, and an endpoint disabled (its owner t
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import random
 from datetime import timedelta
@@ -213,14 +214,17 @@ async def test_a_crash_between_sending_and_recording_sends_the_same_request_agai
     with pytest.raises(SystemExit):
         await react_and_call(sessions, app_settings)
     [delivery] = await _webhooks(sessions)
-    assert (delivery.state, delivery.attempts) == (DeliveryState.PENDING, 0) and delivery.payload is not None
+    assert (delivery.state, delivery.attempts) == (DeliveryState.PENDING, 1) and delivery.payload is not None
+    assert delivery.due_at > utcnow() + timedelta(seconds=30)  # the claimed attempt is not taken again at once
     monkeypatch.setattr(webhook_sender, "post", real_post)
+    assert await react_and_call(sessions, app_settings) == 0
+    await _make_due(sessions)  # the claim ran out
     await react_and_call(sessions, app_settings)
     first, second = receiver.requests
     assert first.headers["webhook-id"] == second.headers["webhook-id"] and first.body == second.body
     assert signatures_valid(hook["secret"], second) == [True]
     [delivery] = await _webhooks(sessions)
-    assert (delivery.state, delivery.attempts) == (DeliveryState.SENT, 1)
+    assert (delivery.state, delivery.attempts) == (DeliveryState.SENT, 2)
 
 
 ROTATE = ("mutation($input: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $input) "
@@ -238,3 +242,23 @@ async def test_during_a_rotation_each_request_is_signed_by_both_secrets(
     [request] = receiver.requests
     assert signatures_valid(rotated["secret"], request) == [True, False]  # newest first
     assert signatures_valid(hook["secret"], request) == [False, True]
+
+
+async def test_a_slow_receiver_holds_no_lock_while_it_answers(
+        sessions: async_sessionmaker[AsyncSession], world: HookWorld, app_settings: Settings,
+        receiver: Receiver) -> None:
+    await _register(sessions, app_settings, world, receiver.url)
+    await publish(sessions, world.mail)
+    await run_due_reactions(sessions, settings=app_settings)
+    receiver.delay = 1.0
+    sending = asyncio.create_task(react_and_call(sessions, app_settings))
+    while not receiver.requests:
+        await asyncio.sleep(0.02)
+    async with sessions() as session:  # another writer, on the very row, while the request waits for its answer
+        await session.execute(update(Delivery).where(Delivery.channel == DeliveryChannel.WEBHOOK)
+                              .values(address=receiver.url + "?noted"))
+        await session.commit()
+    assert receiver.answered == 0  # the write did not wait for the answer
+    await sending
+    [delivery] = await _webhooks(sessions)
+    assert (delivery.state, delivery.address) == (DeliveryState.SENT, receiver.url + "?noted")
