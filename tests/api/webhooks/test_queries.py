@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.auth.models import Role
+from api.delivery.models import Delivery, DeliveryState
 from api.organizations.models import Organization
 from api.settings import Settings
 from tests.api.delivery.world import publish
@@ -48,3 +49,32 @@ async def test_a_client_sees_its_endpoints_requests_and_no_mail_and_staff_see_ev
     refused = await run(sessions, app_settings, rival, REQUESTS, id=endpoint_id)
     assert refused.data is None and refused.errors[0].extensions["code"] == "NOT_FOUND"
     assert (await run(sessions, app_settings, rival, ALL)).data["deliveries"]["edges"] == []
+
+
+REDELIVER = """mutation($input: RedeliverInput!) { redeliver(input: $input) {
+  delivery { state attempts eventType } userErrors { code } } }"""
+
+
+async def test_staff_redeliver_a_failed_request_under_its_own_webhook_id(
+        sessions: async_sessionmaker[AsyncSession], world: HookWorld, app_settings: Settings,
+        receiver: Receiver) -> None:
+    created = await create_endpoint(sessions, app_settings, world.admin, url=receiver.url,
+                                    eventTypes=["STATUS_REPORT_PUBLISHED"])
+    receiver.answers.extend([400])
+    await publish(sessions, world.mail)
+    await react_and_call(sessions, app_settings)
+    [edge] = (await run(sessions, app_settings, world.admin, REQUESTS,
+                        id=created["webhookEndpoint"]["id"])).data["webhookDeliveries"]["edges"]
+    async with sessions() as session:  # given up on (as after the last attempt), the endpoint still live
+        await session.execute(update(Delivery).where(Delivery.endpoint_id.is_not(None))
+                              .values(state=DeliveryState.FAILED))
+        delivery_id = await session.scalar(select(Delivery.id).where(Delivery.endpoint_id.is_not(None)))
+        await session.commit()
+    redone = (await run(sessions, app_settings, world.mail.staff, REDELIVER,
+                        input={"deliveryId": global_id("Delivery", delivery_id)})).data["redeliver"]
+    assert redone == {"delivery": {"state": "PENDING", "attempts": 0, "eventType": "status_report.published"},
+                      "userErrors": []}
+    await react_and_call(sessions, app_settings)
+    first, second = receiver.requests
+    assert first.headers["webhook-id"] == second.headers["webhook-id"] == edge["node"]["messageId"]
+    assert first.body == second.body
