@@ -15,6 +15,7 @@ from api.auth.principal import Principal
 from api.clients.loaders import ClientLoaders
 from api.cx.loaders import CxLoaders
 from api.delivery.loaders import DeliveryLoaders
+from api.earned_value.loaders import EarnedValueLoaders
 from api.kit.pagination import Page
 from api.projects.loaders import ProjectLoaders
 from api.reports.loaders import ReportLoaders
@@ -51,6 +52,10 @@ class Context(BaseContext):
     @cached_property
     def deliveries(self) -> DeliveryLoaders:
         return DeliveryLoaders(session=self.session, principal=self.principal)
+
+    @cached_property
+    def earned_value(self) -> EarnedValueLoaders:
+        return EarnedValueLoaders(session=self.session, principal=self.principal)
 
     @cached_property
     def webhooks(self) -> WebhookLoaders:

@@ -10,13 +10,14 @@ from api.cx.surveys.models import SurveyInvitation
 from api.delivery.models import Delivery, NotificationPreference
 from api.kit.database import Base
 from api.organizations.models import Organization, OrganizationKind
-from api.projects.models import Assignment, Milestone, Project, Risk
+from api.projects.models import ActualCost, Assignment, Milestone, MilestoneProgress, Project, Risk
 from api.reports.models import StatusReport
 from api.sites.models import Site, SiteBuild
 from api.webhooks.models import WebhookEndpoint, WebhookSecret
 
 __all__ = [
     "ActionItem",
+    "ActualCost",
     "ApiToken",
     "Assignment",
     "AuditEvent",
@@ -26,6 +27,7 @@ __all__ = [
     "Feedback",
     "Membership",
     "Milestone",
+    "MilestoneProgress",
     "MysteryShop",
     "NotificationPreference",
     "Organization",

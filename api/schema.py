@@ -18,6 +18,7 @@ from api.cx.mutations import CxMutations
 from api.cx.queries import CxQueries
 from api.delivery.mutations import DeliveryMutations
 from api.delivery.queries import DeliveryQueries
+from api.earned_value.queries import EarnedValueQueries
 from api.extensions import ErrorPolicy, UnitOfWork
 from api.kit.nodes import resolve_node, resolve_nodes
 from api.limits import extensions as limits
@@ -35,7 +36,7 @@ from api.webhooks.queries import WebhookQueries
 
 @strawberry.type
 class Query(AuthQueries, ClientQueries, ProjectQueries, SiteQueries, ReportQueries, CxQueries, DeliveryQueries,
-            WebhookQueries):
+            WebhookQueries, EarnedValueQueries):
     @strawberry.field(description="Any object by its global id, or null when it does not exist or is not visible.")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         return await resolve_node(info, id)

@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     # Webhooks may call loopback and private addresses: true by default in embedded mode, false in production.
     webhook_allow_private_networks: bool | None = None
 
+    # Suggested schedule and cost health from SPI and CPI: GREEN at or above the first, AMBER at or above the second.
+    evm_green_at: float = Field(default=0.95, gt=0, le=10)
+    evm_amber_at: float = Field(default=0.90, gt=0, le=10)
+
     cx_minimum_sample: int = Field(default=5, ge=1)
     survey_frequency_cap_days: int = Field(default=14, ge=0)
     survey_link_ttl_days: int = Field(default=14, ge=1, le=90)

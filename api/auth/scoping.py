@@ -14,18 +14,19 @@ from api.cx.mystery_shops.models import MysteryShop
 from api.cx.surveys.models import SurveyInvitation
 from api.delivery.models import Delivery
 from api.organizations.models import Organization
-from api.projects.models import Assignment, Milestone, Project, Risk, Visibility
+from api.projects.models import ActualCost, Assignment, Milestone, MilestoneProgress, Project, Risk, Visibility
 from api.reports.models import ReportState, StatusReport
 from api.sites.models import Site, SiteBuild
 from api.webhooks.models import EndpointOwner, WebhookEndpoint, WebhookSecret
 
 S = TypeVar("S", bound=Select[Any])
 
-_BY_PROJECT = (Milestone, Risk, StatusReport, Assignment)
+_BY_PROJECT = (Milestone, Risk, StatusReport, Assignment, MilestoneProgress)
 _BY_CLIENT = (Feedback, ActionItem, Site, SiteBuild)
 _STAFF_ONLY = (MysteryShop, SurveyInvitation)
 _BY_ENDPOINT = (WebhookSecret, Delivery)  # a client sees its own endpoints' requests; mail is PMO staff's only
-TENANT_ENTITIES = (Project, Organization, WebhookEndpoint, *_STAFF_ONLY, *_BY_PROJECT, *_BY_CLIENT, *_BY_ENDPOINT)
+TENANT_ENTITIES = (Project, Organization, WebhookEndpoint, ActualCost, *_STAFF_ONLY, *_BY_PROJECT, *_BY_CLIENT,
+                   *_BY_ENDPOINT)
 
 
 def scoped(statement: S, entity: type[Any], principal: Principal) -> S:
@@ -55,6 +56,10 @@ def visible(entity: type[Any], principal: Principal) -> ColumnElement[bool]:
         if entity is ActionItem:
             return ActionItem.client_id.in_(principal.client_ids) & ActionItem.client_visible.is_(True)
         return entity.client_id.in_(principal.client_ids)
+    if entity is ActualCost:
+        # Money: the client's own people when the project shares its financials; subcontractors never.
+        return ActualCost.project_id.in_(select(Project.id).where(Project.client_id.in_(principal.client_ids),
+                                                                  Project.financials_shared.is_(True)))
     if entity is WebhookEndpoint:
         return _visible_endpoint(principal)
     if entity in _BY_ENDPOINT:

@@ -21,7 +21,7 @@ from api.cx.mystery_shops.models import MysteryShop
 from api.cx.surveys.models import SurveyInvitation
 from api.delivery.models import Delivery, NotificationPreference
 from api.organizations.models import Organization, OrganizationKind
-from api.projects.models import Assignment, Milestone, Project, Risk, Visibility
+from api.projects.models import ActualCost, Assignment, Milestone, MilestoneProgress, Project, Risk, Visibility
 from api.reports.models import ReportState, StatusReport
 from api.sites.models import Site, SiteBuild
 from api.webhooks.models import WebhookEndpoint, WebhookSecret
@@ -163,6 +163,8 @@ SCOPES: dict[type, Scope] = {
     Project: Scope(by_client("client_id")),
     Assignment: Scope(by_project()),
     Milestone: Scope(by_project()),
+    MilestoneProgress: Scope(by_project()),  # earned value to date, on the site's executive pages
+    ActualCost: Scope(by_project()),
     Risk: Scope(seen_when("visibility", [Visibility.CLIENT], by_project())),
     StatusReport: Scope(seen_when("state", [ReportState.PUBLISHED], by_project())),
     Feedback: Scope(by_client("client_id")),

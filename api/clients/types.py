@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -18,6 +19,9 @@ from api.organizations import models
 from api.projects import service as project_service
 from api.projects.types import Health, Project, ProjectStatus
 from api.sites.types import Site
+
+if TYPE_CHECKING:
+    from api.earned_value.types import Portfolio
 
 ClientSector = strawberry.enum(models.ClientSector, name="ClientSector")
 
@@ -48,6 +52,18 @@ class Client(LoadedNode, relay.Node):
 
         found = await context.page_loader("Client.projects", (page, status, health), batch).load(self.id)
         return Connection.from_page(found, Project.from_model)
+
+    @strawberry.field(description="Earned value across this client's projects, for PMO staff and the client's own "
+                                  "people (amounts only where the financials are shared); null for anyone else. "
+                                  "Without asOf, today in the client's time zone.")
+    async def portfolio(self, info: Info, as_of: date | None = None) -> Annotated[
+            Portfolio, strawberry.lazy("api.earned_value.types")] | None:
+        from api.earned_value.service import sees_earned_value
+        from api.earned_value.types import portfolio_of
+
+        if not sees_earned_value(info.context.principal, client_id=self.id):
+            return None
+        return await portfolio_of(info, client_id=self.id, as_of=as_of)
 
     @strawberry.field(description="The client's microsite, for PMO staff and the client's own people.")
     async def site(self, info: Info) -> Site | None:

@@ -5,15 +5,11 @@ from __future__ import annotations
 import calendar
 from datetime import UTC, date, datetime, time, timedelta
 
+from api.kit.dates import add_months
+
+__all__ = ["add_months", "at_utc", "months_between", "reporting_window_start", "weeks_between"]
+
 REPORTING_DAYS = 365
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day of the month `months` later (or earlier), clamped to the month's end."""
-    month_index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(month_index, 12)
-    last_day = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last_day))
 
 
 def at_utc(day: date, hour: int, minute: int = 0) -> datetime:

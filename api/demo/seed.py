@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.demo.cx_program import add_action_items, add_mystery_shops
 from api.demo.data import DEMO_PMO_SLUG
+from api.demo.earned_value import add_earned_value_history
 from api.demo.feedback import add_feedback
 from api.demo.people import add_cast, add_preferences
 from api.demo.projects import add_projects
@@ -49,6 +50,7 @@ async def seed_demo(session: AsyncSession, *, today: date, seed: int = DEMO_SEED
     cast = await add_cast(session=session)
     await add_preferences(session=session, cast=cast)
     projects = await add_projects(session=session, rng=rng, cast=cast, today=today)
+    await add_earned_value_history(session=session, projects=projects, today=today)
     await add_status_reports(session=session, rng=rng, projects=projects, today=today)
     responses = await add_feedback(session=session, rng=rng, cast=cast, projects=projects, today=today)
     await add_action_items(session=session, rng=rng, cast=cast, responses=responses, today=today)

@@ -9,9 +9,9 @@ from strawberry.dataloader import DataLoader
 
 from api.auth.principal import Principal
 from api.organizations.models import Organization
-from api.projects import milestone_service, risk_service, team_service
+from api.projects import cost_service, milestone_service, risk_service, team_service
 from api.projects import service as project_service
-from api.projects.models import Milestone, Project, Risk
+from api.projects.models import ActualCost, Milestone, Project, Risk
 from api.projects.team_service import TeamMember
 
 
@@ -37,7 +37,15 @@ class ProjectLoaders:
         async def organizations(ids: Sequence[int]) -> list[Organization | None]:
             return await team_service.organizations_by_ids(session, principal=principal, ids=ids)
 
+        async def actual_costs(ids: Sequence[int]) -> list[tuple[ActualCost, str] | None]:
+            return await cost_service.actual_costs_by_ids(session, principal=principal, ids=ids)
+
+        async def superseded(ids: Sequence[int]) -> list[bool]:
+            return await cost_service.amended_ids(session, ids=ids)
+
         self.by_id: DataLoader[int, Project | None] = DataLoader(load_fn=projects)
+        self.actual_cost_by_id: DataLoader[int, tuple[ActualCost, str] | None] = DataLoader(load_fn=actual_costs)
+        self.actual_cost_superseded: DataLoader[int, bool] = DataLoader(load_fn=superseded)
         self.milestone_by_id: DataLoader[int, Milestone | None] = DataLoader(load_fn=milestones)
         self.next_milestone: DataLoader[int, Milestone | None] = DataLoader(load_fn=next_milestones)
         self.risk_by_id: DataLoader[int, Risk | None] = DataLoader(load_fn=risks)

@@ -31,6 +31,7 @@ from api.projects.models import (
     Assignment,
     Milestone,
     MilestoneKind,
+    MilestoneProgress,
     MilestoneStatus,
     Project,
 )
@@ -120,6 +121,7 @@ async def create_milestone(session: AsyncSession, *, principal: Principal, proje
     apply_changes(milestone, values)
     session.add(milestone)
     await session.flush()
+    _keep_progress(session, milestone)
     await record_change(session, principal=principal, action="milestone.create", row=milestone,
                         client_id=project.client_id, changed=values)
     record_event(session, MilestoneChanged(client_id=project.client_id, actor_user_id=principal.user_id,
@@ -140,11 +142,20 @@ async def update_milestone(session: AsyncSession, *, principal: Principal, miles
                            status=fields.status, assigned=await _assigned(session, principal, project_id=project.id))
     values = _checked_values(Validator(), fields=fields, current=milestone, project=project, principal=principal)
     changed = apply_changes(milestone, values)
+    if changed.keys() & {"percent_complete", "status"}:
+        _keep_progress(session, milestone)
     await session.flush()
     await record_change(session, principal=principal, action="milestone.update", row=milestone,
                         client_id=project.client_id, changed=changed)
     _record_milestone_events(session, milestone, changed, principal=principal, client_id=project.client_id)
     return milestone
+
+
+def _keep_progress(session: AsyncSession, milestone: Milestone) -> None:
+    """Keep the milestone's percent complete and status from today on, for earned value as of any date."""
+    session.add(MilestoneProgress(milestone_id=milestone.id, project_id=milestone.project_id,
+                                  effective_on=utcnow().date(), percent_complete=milestone.percent_complete,
+                                  status=milestone.status))
 
 
 def _record_milestone_events(session: AsyncSession, milestone: Milestone, changed: dict[str, Any], *,

@@ -60,6 +60,15 @@ class MilestoneStatus(enum.Enum):
     REJECTED = "REJECTED"
 
 
+class EarningRule(enum.Enum):
+    """How a milestone earns its planned value: by its percent complete, half at the start and half on
+    acceptance, or all on acceptance."""
+
+    PERCENT_COMPLETE = "PERCENT_COMPLETE"
+    FIFTY_FIFTY = "FIFTY_FIFTY"
+    ZERO_HUNDRED = "ZERO_HUNDRED"
+
+
 class RiskKind(enum.Enum):
     RISK = "RISK"
     ISSUE = "ISSUE"
@@ -114,6 +123,8 @@ class Project(Base):
     health_scope: Mapped[Health] = _health_column()
     health_quality: Mapped[Health] = _health_column()
     percent_complete: Mapped[int] = mapped_column(Integer, default=0)
+    earning_rule: Mapped[EarningRule] = mapped_column(enum_column(EarningRule), default=EarningRule.PERCENT_COMPLETE,
+                                                      server_default=EarningRule.PERCENT_COMPLETE.name)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -174,6 +185,39 @@ class Milestone(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="milestones", lazy="raise")
+
+
+class MilestoneProgress(Base):
+    """A milestone's percent complete and status from the day they took effect: earned value as of any past date
+    reads the row in effect then (the latest of that day, by id)."""
+
+    __tablename__ = "milestone_progress"
+    __table_args__ = (CheckConstraint("percent_complete BETWEEN 0 AND 100", name="percent_complete_range"),
+                      Index("ix_milestone_progress_milestone_effective", "milestone_id", "effective_on"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    effective_on: Mapped[date] = mapped_column(Date)
+    percent_complete: Mapped[int] = mapped_column(Integer)
+    status: Mapped[MilestoneStatus] = mapped_column(enum_column(MilestoneStatus))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ActualCost(Base):
+    """What a project cost in one period, as the PMO recorded it. An entry is never edited: a correction is a
+    new entry that amends it, and only the latest of a chain counts."""
+
+    __tablename__ = "actual_costs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    period_end: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    note: Mapped[str] = mapped_column(Text, default="")
+    amends_id: Mapped[int | None] = mapped_column(ForeignKey("actual_costs.id", ondelete="RESTRICT"), unique=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Risk(Base):

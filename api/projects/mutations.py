@@ -10,10 +10,11 @@ from strawberry.types import Info
 
 from api.kit.mutations import UserError, attempt, id_of
 from api.projects import service as project_service
+from api.projects.cost_mutations import CostMutations
 from api.projects.milestone_mutations import MilestoneMutations
 from api.projects.risk_mutations import RiskMutations
 from api.projects.service import ProjectFields
-from api.projects.types import Health, Project, ProjectPhase, ProjectStatus
+from api.projects.types import EarningRule, Health, Project, ProjectPhase, ProjectStatus
 
 
 @strawberry.input(description="Health ratings to set; omitted ones stay as they are (GREEN on a new project).")
@@ -37,9 +38,11 @@ class CreateProjectInput:
     phase: ProjectPhase | None = strawberry.field(default=None, description="INITIATION unless given.")
     currency: str | None = strawberry.field(default=None, description="ISO 4217 code, USD unless given.")
     budget_at_completion: str | None = strawberry.field(default=None, description='A decimal string like "1250.00".')
-    actual_cost_to_date: str | None = strawberry.field(default=None, description='A decimal string like "1250.00".')
+    actual_cost_to_date: str | None = strawberry.field(
+        default=None, description='The cost so far, like "1250.00": recorded as an opening cost entry dated today.')
     financials_shared: bool | None = strawberry.field(default=None, description="False unless given.")
     percent_complete: int | None = None
+    earning_rule: EarningRule | None = strawberry.field(default=None, description="PERCENT_COMPLETE unless given.")
     health: ProjectHealthInput | None = None
     manager_email: str | None = strawberry.field(default=None, description="The email of a PMO staff member.")
 
@@ -56,9 +59,11 @@ class UpdateProjectInput:
     phase: ProjectPhase | None = None
     currency: str | None = None
     budget_at_completion: str | None = None
-    actual_cost_to_date: str | None = None
+    actual_cost_to_date: str | None = strawberry.field(
+        default=None, deprecation_reason="Record cost by period with recordActualCost; a value here is refused.")
     financials_shared: bool | None = None
     percent_complete: int | None = None
+    earning_rule: EarningRule | None = None
     health: ProjectHealthInput | None = None
     manager_email: str | None = None
 
@@ -76,13 +81,14 @@ def _fields(input: CreateProjectInput | UpdateProjectInput) -> ProjectFields:
         start_date=input.start_date, end_date=input.end_date, currency=input.currency,
         budget_at_completion=input.budget_at_completion, actual_cost=input.actual_cost_to_date,
         financials_shared=input.financials_shared, percent_complete=input.percent_complete,
+        earning_rule=input.earning_rule,
         health_overall=health.overall, health_schedule=health.schedule, health_cost=health.cost,
         health_scope=health.scope, health_quality=health.quality, manager_email=input.manager_email,
     )
 
 
 @strawberry.type
-class ProjectMutations(MilestoneMutations, RiskMutations):
+class ProjectMutations(MilestoneMutations, RiskMutations, CostMutations):
     @strawberry.mutation(description="Create a project for a client (PMO staff).")
     async def create_project(self, info: Info, input: CreateProjectInput) -> ProjectPayload:
         context = info.context

@@ -60,6 +60,16 @@ def check_currency(validator: Validator, currency: str | None) -> None:
                         "currency must be an ISO 4217 code of three capital letters, like USD")
 
 
+SIGNED_AMOUNT = re.compile(r"-?\d{1,12}(\.\d{1,2})?")
+
+
+def parse_signed_amount(validator: Validator, value: str, field: str) -> Decimal | None:
+    """An amount that may be negative (a credit), like "-1250.00", with at most two places."""
+    validator.check(bool(SIGNED_AMOUNT.fullmatch(value.strip())), field,
+                    f"{field} must be a decimal string with at most two places, like \"1250.00\" or \"-80.00\"")
+    return Decimal(value.strip()) if SIGNED_AMOUNT.fullmatch(value.strip()) else None
+
+
 def parse_amount(validator: Validator, value: str | None, field: str) -> Decimal | None:
     """The amount in a non-negative decimal string with at most two places, like "1250.00"."""
     if value is None:

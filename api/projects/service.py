@@ -18,11 +18,13 @@ from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.changes.events import record_event
 from api.kit.batches import in_order
+from api.kit.columns import utcnow
 from api.kit.errors import Conflict, NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate, paginate_children
 from api.organizations.models import Organization, OrganizationKind
+from api.projects import cost_service
 from api.projects.events import ProjectChanged, ProjectClosed
-from api.projects.models import Health, Project, ProjectPhase, ProjectStatus
+from api.projects.models import EarningRule, Health, Project, ProjectPhase, ProjectStatus
 from api.projects.rules import (
     check_code,
     check_currency,
@@ -120,6 +122,7 @@ class ProjectFields:
     actual_cost: str | None = None
     financials_shared: bool | None = None
     percent_complete: int | None = None
+    earning_rule: EarningRule | None = None
     health_overall: Health | None = None
     health_schedule: Health | None = None
     health_cost: Health | None = None
@@ -144,11 +147,15 @@ async def create_project(session: AsyncSession, *, principal: Principal, client_
                     "a new project cannot start CLOSED; close it with updateProject")
     values = {**NEW_PROJECT_DEFAULTS, **await _checked_values(session, validator, fields=fields, current=None)}
     await _check_code_free(session, client_id=client.id, code=values["code"], project_id=None)
+    opening = values.pop("actual_cost", Decimal("0"))
     project = Project(client_id=client.id, **values)
     session.add(project)
     await session.flush()
+    if opening:
+        await cost_service.add_entry(session, principal=principal, project=project, period_end=utcnow().date(),
+                                     amount=opening, note=cost_service.OPENING_NOTE)
     await record_change(session, principal=principal, action="project.create", row=project, client_id=client.id,
-                        changed=values)
+                        changed=values | {"actual_cost": opening})
     record_event(session, ProjectChanged(client_id=client.id, actor_user_id=principal.user_id, project_id=project.id,
                                          created=True, fields=sorted(values)))
     return project
@@ -159,7 +166,10 @@ async def update_project(session: AsyncSession, *, principal: Principal, project
     """Change a project (PMO staff); closing it records ProjectClosed."""
     require_pmo_staff(principal)
     project = await get_project(session, principal=principal, project_id=project_id, field="id")
-    values = await _checked_values(session, Validator(), fields=fields, current=project)
+    validator = Validator()
+    validator.check(fields.actual_cost is None, "actualCostToDate",
+                    "actual cost is recorded period by period with recordActualCost; the cost to date is their sum")
+    values = await _checked_values(session, validator, fields=fields, current=project)
     if values.get("code", project.code) != project.code:
         await _check_code_free(session, client_id=project.client_id, code=values["code"], project_id=project.id)
     was_closed = project.status is ProjectStatus.CLOSED
@@ -208,6 +218,7 @@ async def _checked_values(session: AsyncSession, validator: Validator, *, fields
         "actual_cost": actual,
         "financials_shared": fields.financials_shared,
         "percent_complete": fields.percent_complete,
+        "earning_rule": fields.earning_rule,
         "health_overall": fields.health_overall,
         "health_schedule": fields.health_schedule,
         "health_cost": fields.health_cost,

@@ -17,6 +17,7 @@ from api.kit.money import Money
 from api.kit.nodes import LoadedNode
 from api.kit.pagination import PageRequest
 from api.projects import models
+from api.projects.cost_types import ActualCostEntry, project_actual_costs
 from api.projects.milestone_types import (
     Milestone,
     MilestoneKind,
@@ -29,9 +30,14 @@ from api.projects.team_types import Assignment, Person, person, project_assignme
 
 if TYPE_CHECKING:
     from api.clients.types import Client
+    from api.earned_value.types import EarnedValue, Granularity
     from api.reports.types import ReportState, StatusReport
 
 ProjectStatus = strawberry.enum(models.ProjectStatus, name="ProjectStatus")
+EarningRule = strawberry.enum(models.EarningRule, name="EarningRule",
+                              description="How a milestone earns its planned value: PERCENT_COMPLETE by its percent "
+                                          "complete; FIFTY_FIFTY half once started and the rest on acceptance; "
+                                          "ZERO_HUNDRED all on acceptance. An accepted milestone always earns all.")
 ProjectPhase = strawberry.enum(models.ProjectPhase, name="ProjectPhase")
 Health = strawberry.enum(models.Health, name="Health")
 
@@ -76,6 +82,7 @@ class Project(LoadedNode, relay.Node):
     updated_at: datetime
     health: ProjectHealth
     financials_shared: bool = strawberry.field(description="Whether the client's people see the financials.")
+    earning_rule: EarningRule
     client_id: strawberry.Private[int]
     manager_id: strawberry.Private[int | None]
     currency: strawberry.Private[str]
@@ -113,6 +120,32 @@ class Project(LoadedNode, relay.Node):
                                financials_shared=self.financials_shared):
             return None
         return ProjectFinancials.of(budget=self.budget_at_completion, actual=self.actual_cost, currency=self.currency)
+
+    @strawberry.field(description="Earned value at `asOf` (today in the client's time zone unless given): PMO staff "
+                                  "and the client's people, amounts only where the viewer sees the financials; null "
+                                  "for subcontractors.")
+    async def earned_value(self, info: Info, as_of: date | None = None) -> Annotated[
+            EarnedValue, strawberry.lazy("api.earned_value.types")] | None:
+        from api.earned_value.types import project_earned_value
+
+        return await project_earned_value(info, project_id=self.id, as_of=as_of)
+
+    @strawberry.field(description="Earned value at each month end (or Sunday) from `from` to `to`, at most 260 "
+                                  "points; null where earnedValue is.")
+    async def earned_value_trend(
+        self, info: Info, from_: Annotated[date, strawberry.argument(name="from")], to: date,
+        granularity: Annotated[Granularity, strawberry.lazy("api.earned_value.types")] | None = None,
+    ) -> list[Annotated[EarnedValue, strawberry.lazy("api.earned_value.types")]] | None:
+        from api.earned_value.types import Granularity, project_trend
+
+        return await project_trend(info, project_id=self.id, start=from_, end=to,
+                                   granularity=granularity or Granularity.MONTH)
+
+    @strawberry.field(description="Actual cost entries by period, corrections included: PMO staff, and the client's "
+                                  "people when the financials are shared (empty for everyone else).")
+    @paged
+    async def actual_costs(self, info: Info, page: PageRequest) -> Connection[ActualCostEntry]:
+        return await project_actual_costs(info, project_id=self.id, page=page, currency=self.currency)
 
     @strawberry.field(description="The PMO project manager; null when none is named.")
     async def manager(self, info: Info) -> Person | None:
@@ -175,6 +208,7 @@ class Project(LoadedNode, relay.Node):
                 quality=project.health_quality,
             ),
             financials_shared=project.financials_shared,
+            earning_rule=project.earning_rule,
             client_id=project.client_id,
             manager_id=project.manager_id,
             currency=project.currency,

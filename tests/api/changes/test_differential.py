@@ -47,6 +47,7 @@ SEEN_ELSEWHERE = {
                       "API's response counts move",
     "recordMysteryShop": "client executives may see mystery shops through the API; a site's reader does not",
     "updateMilestone": "clients see a milestone's percent complete through the API; its site shows status and dates",
+    "recordActualCost": "clients see a project's CPI through the API; its site shows cost only when it is shared",
 }
 
 
@@ -110,6 +111,8 @@ CASES: dict[str, Case] = {
     "redeliver": lambda w: (w.staff, {"deliveryId": global_id("Delivery", w.delivery_id)}),
     "updateNotificationPreferences": lambda w: (w.contact, {"clientId": client_id(w.harbor.id),
                                                             "reportNotices": "WEEKLY_DIGEST"}),
+    "recordActualCost": lambda w: (w.staff, {"projectId": global_id("Project", w.project_id), "periodEnd": "2026-05-31",
+                                             "amount": "1250.00", "note": "May"}),
     "createWebhookEndpoint": lambda w: (w.admin, {"url": "http://127.0.0.1:9/hooks", "clientId": client_id(w.harbor.id),
                                                   "eventTypes": ["STATUS_REPORT_PUBLISHED"]}),
     "rotateWebhookSecret": lambda w: (w.admin, {"endpointId": global_id("WebhookEndpoint", w.endpoint_id)}),

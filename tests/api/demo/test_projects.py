@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,7 +37,8 @@ async def test_projects_mix_statuses_health_and_financials_consistently(demo: As
             elapsed = (TODAY - project.start_date).days / (project.end_date - project.start_date).days * 100
             assert 0 < project.percent_complete < 100 and project.start_date <= TODAY < project.end_date
             assert abs(project.percent_complete - elapsed) <= 25
-        assert abs(spent - project.percent_complete) <= Decimal("0.3") * project.percent_complete
+        # Its cost follows its earned value (tests/api/demo/test_earned_value.py), within a fifth over budget.
+        assert (spent == 0) == (project.status is ProjectStatus.PLANNED) and spent < 120
 
 
 async def test_assignments_put_pmo_staff_and_subcontractors_on_projects(demo: AsyncSession) -> None:

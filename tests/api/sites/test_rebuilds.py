@@ -89,6 +89,8 @@ CASES: dict[str, Case] = {
         "weDid": "A weekly call.", "status": "DONE", "clientVisible": True}),
     "updateActionItem": lambda w: ("updateActionItem(input: $input)", {
         "id": global_id("ActionItem", w.action_item_id), "clientVisible": False}),
+    "recordActualCost": lambda w: ("recordActualCost(input: $input)", {
+        "projectId": global_id("Project", w.project_id), "periodEnd": "2026-04-30", "amount": "980.00"}),
     "publishStatusReport": lambda w: ("publishStatusReport(input: $input)", {
         "id": global_id("StatusReport", w.report_id)}),
 }

@@ -1,0 +1,22 @@
+"""Per-request DataLoaders for earned value, already scoped to the principal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
+
+from api.auth.principal import Principal
+from api.earned_value import service as earned_value_service
+from api.earned_value.service import ProjectValue
+
+
+class EarnedValueLoaders:
+    def __init__(self, *, session: AsyncSession, principal: Principal) -> None:
+        async def values(keys: Sequence[tuple[int, date | None]]) -> list[ProjectValue | None]:
+            return await earned_value_service.project_values(session, principal=principal, requests=keys)
+
+        # (project id, as of; None for today in the client's time zone): every project of a page in one batch.
+        self.by_project: DataLoader[tuple[int, date | None], ProjectValue | None] = DataLoader(load_fn=values)
