@@ -18,5 +18,15 @@ class EarnedValueLoaders:
         async def values(keys: Sequence[tuple[int, date | None]]) -> list[ProjectValue | None]:
             return await earned_value_service.project_values(session, principal=principal, requests=keys)
 
+        async def portfolios(keys: Sequence[tuple[int, date | None]]) -> list[list[ProjectValue]]:
+            dates = {as_of for _, as_of in keys}
+            found = {as_of: await earned_value_service.portfolios(
+                session, principal=principal, client_ids=[client for client, day in keys if day == as_of],
+                as_of=as_of) for as_of in dates}
+            return [found[as_of][client_id] for client_id, as_of in keys]
+
         # (project id, as of; None for today in the client's time zone): every project of a page in one batch.
         self.by_project: DataLoader[tuple[int, date | None], ProjectValue | None] = DataLoader(load_fn=values)
+        # (client id, as of): every client's portfolio in a page in one batch.
+        self.portfolio_by_client: DataLoader[tuple[int, date | None], list[ProjectValue]] = DataLoader(
+            load_fn=portfolios)

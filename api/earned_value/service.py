@@ -153,10 +153,21 @@ async def portfolio(session: AsyncSession, *, principal: Principal, client_id: i
                     as_of: date | None) -> list[ProjectValue]:
     """The measures of every project the principal may see the earned value of (of one client, or of all),
     cancelled ones aside, by client and code."""
+    return (await portfolios(session, principal=principal, client_ids=None if client_id is None else [client_id],
+                             as_of=as_of))[client_id]
+
+
+async def portfolios(session: AsyncSession, *, principal: Principal, client_ids: Sequence[int] | None,
+                     as_of: date | None) -> dict[int | None, list[ProjectValue]]:
+    """Portfolios of several clients at once (keyed by client id), or of every client (keyed by None)."""
     statement = (scoped(select(Project.id), Project, principal).where(Project.status != ProjectStatus.CANCELLED)
                  .order_by(Project.client_id, Project.code))
-    if client_id is not None:
-        statement = statement.where(Project.client_id == client_id)
+    if client_ids is not None:
+        statement = statement.where(Project.client_id.in_(list(client_ids)))
     ids = list(await session.scalars(statement))
     values = await project_values(session, principal=principal, requests=[(project_id, as_of) for project_id in ids])
-    return [value for value in values if value is not None]
+    found: dict[int | None, list[ProjectValue]] = {key: [] for key in (client_ids or [None])}
+    for value in values:
+        if value is not None:
+            found[value.project.client_id if client_ids is not None else None].append(value)
+    return found

@@ -202,10 +202,14 @@ async def project_trend(info: Info, *, project_id: int, start: date, end: date,
 
 
 async def portfolio_of(info: Info, *, client_id: int | None, as_of: date | None) -> Portfolio:
-    """The portfolio of one client's projects, or every client's, as the viewer may see it."""
+    """The portfolio of one client's projects (batched over the clients a request asks about), or every client's,
+    as the viewer may see it."""
     context = info.context
-    values = await earned_value_service.portfolio(context.session, principal=context.principal, client_id=client_id,
-                                                  as_of=as_of)
+    if client_id is None:
+        values = await earned_value_service.portfolio(context.session, principal=context.principal, client_id=None,
+                                                      as_of=as_of)
+    else:
+        values = await context.earned_value.portfolio_by_client.load((client_id, as_of))
     staff = context.principal.is_pmo_staff
     by_currency: dict[str, list[ProjectValue]] = {}
     for value in values:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,11 @@ from api.auth.principal import Grant, Principal
 from api.kit.database import create_engine, create_session_factory
 from api.models import Base
 from api.organizations.models import OrganizationKind
+from api.projects.models import ActualCost
 from api.reports.models import ReportState
 from api.settings import Settings
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
+from api.webhooks.models import EndpointOwner, WebhookEndpoint
 from tests.fixtures.auth import settings_for, token_for
 from tests.fixtures.factories import (
     assign,
@@ -59,10 +62,14 @@ async def _world(session: AsyncSession) -> World:
     project = await make_project(session, client=alpha, code="A-1")
     await assign(session, project=await make_project(session, client=beta, code="B-1"), organization=sub)
     feedback = await make_feedback(session, client=alpha, project_id=project.id)
+    project.financials_shared = True  # alpha's own people see its money: client B and the subcontractor never
     build = SiteBuild(client_id=alpha.id, trigger=BuildTrigger.MANUAL, state=BuildState.PUBLISHED)
     token = ApiToken(name="Alpha BI", organization_id=alpha.id, role=Role.CLIENT_CONTACT, scopes=["read"],
                      token_hash="f" * 64, expires_at=datetime.now(UTC) + timedelta(days=30))
-    session.add_all([build, token])
+    cost = ActualCost(project_id=project.id, period_end=date(2026, 3, 31), amount=Decimal("1250.00"))
+    endpoint = WebhookEndpoint(url="https://hooks.alpha.example/rapport", event_types=["site.published"],
+                               client_id=alpha.id, owner=EndpointOwner.CLIENT, owner_organization_id=alpha.id)
+    session.add_all([build, token, cost, endpoint])
     await session.flush()
     a_ids = {
         "Client": alpha.id, "Project": project.id, "Feedback": feedback.id, "SiteBuild": build.id, "ApiToken": token.id,
@@ -72,6 +79,7 @@ async def _world(session: AsyncSession) -> World:
         "ActionItem": (await make_action_item(session, client=alpha, feedback_id=feedback.id)).id,
         "SurveyInvitation": (await make_invitation(session, client=alpha)).id,
         "MysteryShop": (await make_mystery_shop(session, client=alpha)).id,
+        "ActualCost": cost.id, "WebhookEndpoint": endpoint.id,
     }
     principals = {}
     for name, org, role in (("client B contact", beta, Role.CLIENT_CONTACT), ("client B executive", beta, Role.CLIENT_EXECUTIVE),
@@ -129,7 +137,11 @@ async def test_root_fields_answer_like_missing_ids(session: AsyncSession, world:
         assert (hidden.data, hidden.errors) == (missing.data, missing.errors), root
         unfiltered = await data_of(session, principal, query, ref=None)
         assert not {edge["node"]["id"] for edge in unfiltered[root]["edges"]} & a_global_ids, root
-    singles = [("query($id: ID!) { project(id: $id) { id } }", "Project"),
+    singles = [("query($id: ID!) { project(id: $id) { id earnedValue { schedulePerformanceIndex } } }", "Project"),
+               ("query($id: ID) { portfolio(clientId: $id) { totals { projects } } }", "Client"),
+               ("query($id: ID!) { webhookDeliveries(endpointId: $id, first: 5) { totalCount } }",
+                "WebhookEndpoint"),
+               ("query($id: ID) { webhookEndpoints(first: 5, clientId: $id) { totalCount } }", "Client"),
                ("query($id: ID) { cxSummary(clientId: $id) { sampleSize csatPercent nps } }", "Client")]
     for query, type_name in singles:
         hidden = await execute(session, principal, query, id=global_id(type_name, world.a_ids[type_name]))
@@ -171,6 +183,11 @@ MUTATIONS: list[tuple[str, str, dict[str, Any], str, str]] = [
     ("recordMysteryShop", "mysteryShop", {"touchpoint": "KICKOFF", "conductedOn": "2026-03-01", "notes": "",
                                           "criteria": [{"criterion": "c", "score": 1, "maxScore": 2, "note": ""}]},
      "clientId", "Client"),
+    ("recordActualCost", "actualCost", {"periodEnd": "2026-04-30", "amount": "10.00"}, "projectId", "Project"),
+    ("createWebhookEndpoint", "webhookEndpoint", {"url": "https://hooks.example/x", "eventTypes": ["SITE_PUBLISHED"]},
+     "clientId", "Client"),
+    ("rotateWebhookSecret", "webhookEndpoint", {}, "endpointId", "WebhookEndpoint"),
+    ("disableWebhookEndpoint", "webhookEndpoint", {}, "endpointId", "WebhookEndpoint"),
     ("createApiToken", "apiToken", {"name": "T", "role": "CLIENT_CONTACT", "scopes": ["READ"]},
      "organizationId", "Client"),
     ("revokeApiToken", "apiToken", {}, "id", "ApiToken"),
