@@ -98,3 +98,46 @@ def _figure(chart_id: str, title: str, description: str, body: Markup, *, height
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>\n'
         "</figure>"
     ).format(w=WIDTH, h=height, id=chart_id, title=title, desc=description, body=body)
+
+
+def s_curve(*, chart_id: str, title: str, description: str, labels: list[str],
+            series: list[tuple[str, str, list[float | None]]], maximum: float, axis: list[str]) -> Markup:
+    """Cumulative lines over labelled points (an S-curve), from 0 to `maximum`; each series is (name, kind,
+    values) and is told apart by its dash pattern, named in the legend below, never by colour alone.
+    `axis` labels the bottom, middle and top of the scale."""
+    count = len(labels)
+    step = (WIDTH - LEFT - RIGHT - 24) / max(count - 1, 1)
+
+    def x(index: int) -> float:
+        return LEFT + index * step if count > 1 else (WIDTH + LEFT - RIGHT) / 2
+
+    def y(value: float) -> float:
+        share = min(max(value / maximum, 0.0), 1.0) if maximum > 0 else 0.0
+        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - share)
+
+    grid = Markup("").join(
+        Markup('<line class="chart__grid" x1="{l}" y1="{y:.1f}" x2="{r}" y2="{y:.1f}"/>'
+               '<text class="chart__label" x="{t}" y="{ty:.1f}" text-anchor="end">{v}</text>').format(
+            l=LEFT, r=WIDTH - RIGHT, y=y(maximum * share), t=LEFT - 6, ty=y(maximum * share) + 4, v=label)
+        for share, label in zip((0.0, 0.5, 1.0), axis, strict=True))
+    lines = Markup("")
+    for name, kind, values in series:
+        placed = [(x(index), y(value)) for index, value in enumerate(values) if value is not None]
+        if len(placed) > 1:
+            lines += Markup('<polyline class="chart__line chart__line--{}" points="{}"/>').format(
+                kind, " ".join(f"{px:.1f},{py:.1f}" for px, py in placed))
+        if placed:
+            px, py = placed[-1]
+            lines += Markup('<circle class="chart__dot chart__dot--{}" cx="{:.1f}" cy="{:.1f}" r="3"/>').format(
+                kind, px, py)
+    label_width = max((len(label) for label in labels), default=1) * LABEL_GLYPH_WIDTH + LABEL_GAP
+    ticks = Markup("").join(
+        Markup('<text class="chart__label" x="{:.1f}" y="{}" text-anchor="{}">{}</text>').format(
+            x(index), HEIGHT - BOTTOM + 18, _anchor(index, count), labels[index])
+        for index in (_labelled(count, step=step, label_width=label_width) if count else []))
+    legend = Markup("").join(
+        Markup('<li><svg class="chart-legend__sample" aria-hidden="true" focusable="false" viewBox="0 0 32 8">'
+               '<line class="chart__line chart__line--{}" x1="0" y1="4" x2="32" y2="4"/></svg> {}</li>').format(
+            kind, name) for name, kind, _ in series)
+    return _figure(chart_id, title, description, grid + lines + ticks) + Markup(
+        '\n<ul class="chart-legend" aria-label="Lines of the chart above">{}</ul>').format(legend)

@@ -67,6 +67,9 @@ class Project:
     financials: dict | None = None
     manager: dict | None = None
     team: tuple[dict, ...] = ()
+    next_milestone: dict | None = None
+    earned_value: dict | None = None  # at the site's today; amounts null where the client does not see money
+    trend: tuple[dict, ...] = ()  # earned value at each month end since the start, oldest first
 
     @property
     def page_name(self) -> str:
@@ -123,6 +126,9 @@ def _read_project(node: dict) -> Project:
         financials=node.get("financials"),
         manager=node.get("manager"),
         team=tuple(_complete_list(node["assignments"], f"{node['code']} assignments")),
+        next_milestone=node.get("nextMilestone"),
+        earned_value=node.get("earnedValue"),
+        trend=tuple(sorted(node.get("earnedValueTrend") or (), key=lambda point: point["asOf"])),
     )
 
 

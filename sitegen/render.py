@@ -23,7 +23,9 @@ from sitegen.content import Project, read_action_items, read_projects
 from sitegen.feeds import CALENDAR_FILE, FEED_FILE, milestone_calendar, report_feed
 from sitegen.pages.contacts import contacts_page
 from sitegen.pages.cx import TOUCHPOINT_LABELS, feedback_page, you_said_we_did_page
+from sitegen.pages.executive import executive_page
 from sitegen.pages.home import home_page
+from sitegen.pages.performance import performance_pages
 from sitegen.pages.project import project_page
 from sitegen.pages.report import report_page
 from sitegen.pages.search import INDEX_FILE, search_entry, search_index_script, search_page
@@ -63,12 +65,14 @@ def render_site_project(snapshot: dict, *, project_dir: Path, options: SiteOptio
         raise FileExistsError(f"{project_dir} is not empty")
     pages = {
         "index.md": home_page(client["name"], projects),
+        "executive-summary.md": executive_page(client["name"], client.get("portfolio"), projects),
         "you-said-we-did.md": you_said_we_did_page(client["cxSummary"], action_items),
         "feedback.md": feedback_page(options.feedback_links),
         "contacts.md": contacts_page(projects),
     }
     for project in projects:
         pages[f"projects/{project.page_name}.md"] = project_page(project)
+        pages |= performance_pages(project)
         for report in project.reports:
             pages[f"reports/{report.page_name}.md"] = report_page(project, report)
     built_at = datetime.fromtimestamp(build_epoch, UTC)
@@ -78,7 +82,7 @@ def render_site_project(snapshot: dict, *, project_dir: Path, options: SiteOptio
     entries = [search_entry(path, markdown) for path, markdown in pages.items()]
     pages["search.md"] = search_page(entries)
     docs_dir = project_dir / "docs"
-    for folder in ("projects", "reports"):
+    for folder in ("projects", "reports", "performance"):
         (docs_dir / folder).mkdir(parents=True)
     config = _mkdocs_config(client["name"], projects, options)
     _write(project_dir / "mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
@@ -104,7 +108,7 @@ def _mkdocs_config(client_name: str, projects: list[Project], options: SiteOptio
         theme = {"name": "portal", **theme}
     else:
         theme = {"name": None, "custom_dir": str(Path(portal_theme.__file__).resolve().parent), **theme}
-    nav: list[dict] = [{"Home": "index.md"}]
+    nav: list[dict] = [{"Home": "index.md"}, {"Executive summary": "executive-summary.md"}]
     if projects:
         nav.append({"Projects": [{p.name: f"projects/{p.page_name}.md"} for p in projects]})
     nav += [{"You said, we did": "you-said-we-did.md"}, {"Give feedback": "feedback.md"}, {"Contacts": "contacts.md"}]
@@ -113,7 +117,7 @@ def _mkdocs_config(client_name: str, projects: list[Project], options: SiteOptio
         config["site_url"] = options.site_url
     # Report pages stay out of the nav (each project page links its own); the header's search box leads to search.
     config |= {"extra_css": [BRAND_CSS], "use_directory_urls": False, "strict": True, "plugins": [], "theme": theme, "nav": nav,
-               "not_in_nav": "/reports/\n/search.md"}
+               "not_in_nav": "/reports/\n/performance/\n/search.md"}
     return config
 
 

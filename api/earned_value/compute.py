@@ -41,6 +41,7 @@ class WorkPackage:
     planned_value: Decimal
     baseline: date
     history: tuple[Progress, ...]
+    key: int = 0  # the milestone's id
 
     def state_at(self, when: date) -> tuple[int, MilestoneStatus]:
         """The percent complete and status in effect at `when` (nothing done before its first entry)."""
@@ -136,6 +137,16 @@ def earned_schedule(baseline: Baseline, earned: Decimal) -> tuple[Decimal, Decim
 
 
 @dataclass(frozen=True)
+class PackageMeasures:
+    """One milestone's share at a date: its budget (PV at completion), planned and earned value."""
+
+    key: int
+    budget_at_completion: Decimal
+    planned_value: Decimal
+    earned_value: Decimal
+
+
+@dataclass(frozen=True)
 class Measures:
     """Every measure of one project at one date, exact (None where a denominator is zero)."""
 
@@ -159,6 +170,7 @@ class Measures:
     unallocated_budget: Decimal
     percent_planned: Decimal | None
     percent_earned: Decimal | None
+    packages: tuple[PackageMeasures, ...] = ()
 
 
 def measure(baseline: Baseline, as_of: date) -> Measures:
@@ -194,6 +206,11 @@ def _measure(baseline: Baseline, as_of: date) -> Measures:
         schedule_performance_index_time=spi_t,
         unallocated_budget=baseline.budget - bac,
         percent_planned=ratio(pv * HUNDRED, bac), percent_earned=ratio(ev * HUNDRED, bac),
+        packages=tuple(PackageMeasures(key=p.key, budget_at_completion=p.planned_value,
+                                       planned_value=p.planned_value if p.baseline <= as_of else ZERO,
+                                       earned_value=p.planned_value * earned_fraction(baseline.rule,
+                                                                                      *p.state_at(as_of)))
+                       for p in baseline.packages),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
@@ -25,6 +26,18 @@ class EarnedValueLoaders:
                 as_of=as_of) for as_of in dates}
             return [found[as_of][client_id] for client_id, as_of in keys]
 
+        async def trends(keys: Sequence[tuple[int, date | None, date | None, bool]]) -> list[Any]:
+            found: dict[tuple[int, date | None, date | None, bool], Any] = {}
+            for start, end, weekly in {key[1:] for key in keys}:
+                ids = [key[0] for key in keys if key[1:] == (start, end, weekly)]
+                values = await earned_value_service.trends(session, principal=principal, project_ids=ids,
+                                                           start=start, end=end, weekly=weekly)
+                found |= {(pid, start, end, weekly): value for pid, value in zip(ids, values, strict=True)}
+            return [found[key] for key in keys]
+
+        # (project id, from, to, weekly): every project's trend in a page in one batch.
+        self.trend: DataLoader[tuple[int, date | None, date | None, bool], list[ProjectValue] | None] = DataLoader(
+            load_fn=trends)
         # (project id, as of; None for today in the client's time zone): every project of a page in one batch.
         self.by_project: DataLoader[tuple[int, date | None], ProjectValue | None] = DataLoader(load_fn=values)
         # (client id, as of): every client's portfolio in a page in one batch.

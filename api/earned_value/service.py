@@ -68,7 +68,7 @@ async def baselines(session: AsyncSession, *, principal: Principal,
     packages: dict[int, list[WorkPackage]] = defaultdict(list)
     for milestone in milestones:
         packages[milestone.project_id].append(WorkPackage(
-            planned_value=Decimal(milestone.planned_value), baseline=milestone.baseline_date,
+            planned_value=Decimal(milestone.planned_value), baseline=milestone.baseline_date, key=milestone.id,
             history=tuple(history.get(milestone.id) or _untracked(milestone))))
     return {project.id: (project, Baseline(start=project.start_date, budget=Decimal(project.budget_at_completion),
                                            rule=project.earning_rule, packages=tuple(packages[project.id]),
@@ -138,15 +138,26 @@ def period_ends(start: date, end: date, *, weekly: bool) -> list[date]:
     return found
 
 
-async def trend(session: AsyncSession, *, principal: Principal, project_id: int,
-                dates: Sequence[date]) -> list[ProjectValue] | None:
-    """The project's measures at each date (one read of what they are computed from); None when not visible."""
-    found = (await baselines(session, principal=principal, project_ids=[project_id])).get(project_id)
-    if found is None:
-        return None
-    project, baseline = found
-    money = sees_financials(principal, client_id=project.client_id, financials_shared=project.financials_shared)
-    return [ProjectValue(project=project, measures=measure(baseline, when), shows_money=money) for when in dates]
+async def trends(session: AsyncSession, *, principal: Principal, project_ids: Sequence[int], start: date | None,
+                 end: date | None, weekly: bool) -> list[list[ProjectValue] | None]:
+    """Each project's measures at each period end from `start` (its start) to `end` (today in its client's time
+    zone), from one read of what they are computed from for all of them; None where not visible."""
+    found = await baselines(session, principal=principal, project_ids=project_ids)
+    today = await today_for_clients(session, client_ids=sorted({p.client_id for p, _ in found.values()}))
+    results: list[list[ProjectValue] | None] = []
+    for project_id in project_ids:
+        if project_id not in found:
+            results.append(None)
+            continue
+        project, baseline = found[project_id]
+        until = end or today[project.client_id]
+        if start is None and project.start_date > until:  # a project that has not begun has no trend yet
+            results.append([])
+            continue
+        money = sees_financials(principal, client_id=project.client_id, financials_shared=project.financials_shared)
+        results.append([ProjectValue(project=project, measures=measure(baseline, when), shows_money=money)
+                        for when in period_ends(start or project.start_date, until, weekly=weekly)])
+    return results
 
 
 async def portfolio(session: AsyncSession, *, principal: Principal, client_id: int | None,

@@ -20,6 +20,7 @@ from api.projects.types import Health
 from api.settings import Settings
 
 if TYPE_CHECKING:
+    from api.projects.milestone_types import Milestone
     from api.projects.types import Project
 
 INDEX = Decimal("0.001")
@@ -67,6 +68,26 @@ def band(value: Decimal | None, settings: Settings) -> HealthModel | None:
     return HealthModel.AMBER if value >= Decimal(str(settings.evm_amber_at)) else HealthModel.RED
 
 
+@strawberry.type(description="One milestone's part of a project's earned value: its budget, and the value planned "
+                             "and earned by the date (amounts null where the viewer does not see the money).")
+class MilestoneEarnedValue:
+    budget_at_completion: Money | None
+    planned_value: Money | None
+    earned_value: Money | None
+    schedule_variance: Money | None
+    percent_planned: float | None = strawberry.field(description="PV / its budget x 100: 0 before its baseline "
+                                                               "date, 100 from it.")
+    percent_earned: float | None = strawberry.field(description="EV / its budget x 100, one decimal.")
+    milestone_id: strawberry.Private[int]
+
+    @strawberry.field(description="The milestone (the work package).")
+    async def milestone(self, info: Info) -> Annotated[Milestone, strawberry.lazy("api.projects.milestone_types")] | None:
+        from api.projects.milestone_types import Milestone
+
+        row = await info.context.projects.milestone_by_id.load(self.milestone_id)
+        return Milestone.from_model(row) if row else None
+
+
 @strawberry.type(description="Earned value of a project at a date (the weighted-milestone method, ANSI/EIA-748 "
                              "measures). Amounts are null unless the viewer may see the project's money; indices and "
                              "percentages are there for the client's people either way.")
@@ -91,6 +112,8 @@ class EarnedValue:
     unallocated_budget: Money | None = strawberry.field(description="The project's budget at completion - BAC.")
     percent_planned: float | None = strawberry.field(description="PV / BAC x 100, one decimal.")
     percent_earned: float | None = strawberry.field(description="EV / BAC x 100, one decimal.")
+    milestones: list[MilestoneEarnedValue] = strawberry.field(
+        description="Each milestone's part, by baseline date: the rows of a performance report.")
     suggested: strawberry.Private[SuggestedHealth | None]
 
     @strawberry.field(description="Health as the numbers suggest it, and whether the recorded health disagrees "
@@ -119,6 +142,13 @@ class EarnedValue:
             schedule_performance_index_time=index(m.schedule_performance_index_time),
             unallocated_budget=money(m.unallocated_budget), percent_planned=percent(m.percent_planned),
             percent_earned=percent(m.percent_earned),
+            milestones=[MilestoneEarnedValue(
+                budget_at_completion=money(p.budget_at_completion), planned_value=money(p.planned_value),
+                earned_value=money(p.earned_value), schedule_variance=money(p.earned_value - p.planned_value),
+                percent_planned=percent(p.planned_value * 100 / p.budget_at_completion) if p.budget_at_completion
+                else None,
+                percent_earned=percent(p.earned_value * 100 / p.budget_at_completion) if p.budget_at_completion
+                else None, milestone_id=p.key) for p in m.packages],
             suggested=SuggestedHealth.of(value, settings) if staff else None,
         )
 
@@ -188,13 +218,14 @@ async def project_earned_value(info: Info, *, project_id: int, as_of: date | Non
     return EarnedValue.of(value, settings=context.settings, staff=context.principal.is_pmo_staff)
 
 
-async def project_trend(info: Info, *, project_id: int, start: date, end: date,
+async def project_trend(info: Info, *, project_id: int, start: date | None, end: date | None,
                         granularity: Granularity) -> list[EarnedValue] | None:
-    """Project.earnedValueTrend: one point per period end from `start` to `end`."""
+    """Project.earnedValueTrend: one point per period end from `start` (the project's start unless given) to `end`
+    (today in the client's time zone unless given)."""
     context = info.context
-    dates = earned_value_service.period_ends(start, end, weekly=granularity is Granularity.WEEK)
-    values = await earned_value_service.trend(context.session, principal=context.principal, project_id=project_id,
-                                              dates=dates)
+    if start is not None and end is not None:
+        earned_value_service.period_ends(start, end, weekly=granularity is Granularity.WEEK)  # refuse a bad range
+    values = await context.earned_value.trend.load((project_id, start, end, granularity is Granularity.WEEK))
     if values is None:
         return None
     return [EarnedValue.of(value, settings=context.settings, staff=context.principal.is_pmo_staff)

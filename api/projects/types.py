@@ -130,10 +130,12 @@ class Project(LoadedNode, relay.Node):
 
         return await project_earned_value(info, project_id=self.id, as_of=as_of)
 
-    @strawberry.field(description="Earned value at each month end (or Sunday) from `from` to `to`, at most 260 "
-                                  "points; null where earnedValue is.")
+    @strawberry.field(description="Earned value at each month end (or Sunday) from `from` (the project's start "
+                                  "unless given) to `to` (today in the client's time zone unless given), at most "
+                                  "260 points; null where earnedValue is.")
     async def earned_value_trend(
-        self, info: Info, from_: Annotated[date, strawberry.argument(name="from")], to: date,
+        self, info: Info, from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
         granularity: Annotated[Granularity, strawberry.lazy("api.earned_value.types")] | None = None,
     ) -> list[Annotated[EarnedValue, strawberry.lazy("api.earned_value.types")]] | None:
         from api.earned_value.types import Granularity, project_trend

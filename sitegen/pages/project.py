@@ -18,6 +18,8 @@ from sitegen.pages.common import (
     table,
     written_day,
 )
+from sitegen.pages.earned_value import earned_value_section
+from sitegen.pages.performance import report_links
 
 MILESTONE_STATUS_WORDS = {
     "NOT_STARTED": "Not started",
@@ -52,6 +54,8 @@ def project_page(project: Project) -> str:
         Markup('<h2 id="progress-over-time">Progress over time</h2>'),
         _progress_over_time(project),
     ]
+    parts += [Markup('<h2 id="earned-value">Earned value</h2>'),
+              earned_value_section(project, report_links=report_links(project, prefix="../"))]
     if project.financials is not None:
         parts += [Markup('<h2 id="budget">Budget</h2>'), _budget(project.financials)]
     parts += [Markup('<h2 id="risks">Risks and issues</h2>'), _risks(project),

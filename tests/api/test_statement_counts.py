@@ -78,3 +78,33 @@ async def test_the_dashboard_costs_the_same_statements_for_2_and_50_projects(ses
 
     assert counts["small-agency"] == counts["large-agency"], counts
     assert counts["large-agency"] <= 15, counts
+
+
+EXECUTIVE = """
+query Executive($slug: String!) {
+  client(slug: $slug) {
+    portfolio { totals { projects schedulePerformanceIndex costPerformanceIndex } healthCounts { health count } }
+    projects(first: 100) { edges { node {
+      code
+      nextMilestone { name slipDays }
+      earnedValue { schedulePerformanceIndex costPerformanceIndex estimateAtCompletion { amount }
+                    milestones { milestone { name } percentEarned } }
+      earnedValueTrend { asOf percentEarned milestones { milestone { name } percentPlanned } }
+    } } }
+  }
+}"""
+
+
+async def test_the_executive_summary_and_its_curves_cost_the_same_statements_for_2_and_50_projects(
+        session: AsyncSession) -> None:
+    small = await _client_with(session, "small-agency", projects=2, milestones=3)
+    large = await _client_with(session, "large-agency", projects=50, milestones=20)
+    counts = {}
+    for slug, client_id in (("small-agency", small), ("large-agency", large)):
+        principal = Principal(grants=(Grant(organization_id=client_id, role=Role.CLIENT_EXECUTIVE),))
+        with counted_statements(session) as seen:
+            data = await data_of(session, principal, EXECUTIVE, slug=slug)
+        projects = data["client"]["projects"]["edges"]
+        assert all(p["node"]["earnedValue"]["milestones"] and p["node"]["earnedValueTrend"] for p in projects)
+        counts[slug] = len(seen)
+    assert counts["small-agency"] == counts["large-agency"], counts

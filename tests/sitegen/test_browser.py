@@ -106,14 +106,17 @@ async def _visit(page: Page, url: str) -> None:
 async def test_every_page_of_a_site_loads_cleanly_and_meets_wcag_22_aa(
         browser: Browser, published: PublishedSites, artifacts: Path) -> None:
     pages = published.pages[AUDITED_CLIENT]
-    assert {_kind(path) for path in pages} == {"index.html", "you-said-we-did.html", "feedback.html", "contacts.html",
-                                               "search.html", "projects", "reports"}
+    assert {_kind(path) for path in pages} == {"index.html", "executive-summary.html", "you-said-we-did.html",
+                                               "feedback.html", "contacts.html", "search.html", "projects", "reports",
+                                               "performance"}
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     await preload_axe(context)
     log = watch(context, origin=published.base_url)
     try:
         page = await context.new_page()
-        photographed = {_page_of_kind(pages, "index.html"): "home", _page_of_kind(pages, "projects"): "project"}
+        photographed = {_page_of_kind(pages, "index.html"): "home", _page_of_kind(pages, "projects"): "project",
+                        _page_of_kind(pages, "executive-summary.html"): "executive-summary",
+                        _page_of_kind(pages, "performance"): "performance-report"}
         violations, overlaps = [], []
         for path in pages:
             await _visit(page, published.url(path))
@@ -246,5 +249,33 @@ async def test_a_report_prints_its_content_without_the_site_navigation(
         sizes = {(round(float(w)), round(float(h))) for w, h in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)}
         assert sizes == {(595, 842)}, sizes
         (artifacts / f"microsite-report-{published.backend}.pdf").write_bytes(pdf)
+    finally:
+        await context.close()
+
+
+async def test_a_monthly_performance_report_prints_on_a4_with_its_table_whole(
+        browser: Browser, published: PublishedSites, artifacts: Path) -> None:
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        pages = published.pages[AUDITED_CLIENT]
+        await _visit(page, published.url(sorted(p for p in pages if _kind(p) == "performance")[-1]))
+        await page.emulate_media(media="print")
+        for selector in (".site-header", ".site-nav", ".back-link"):
+            assert await page.eval_on_selector(selector, "e => getComputedStyle(e).display") == "none", selector
+        content = page.get_by_role("main")
+        assert await content.get_by_role("heading", level=1).text_content() == await content.get_by_role(
+            "heading", level=1).text_content()
+        for name in ("Performance by milestone", "Variance analysis"):
+            assert await content.get_by_role("heading", level=2, name=name).is_visible(), name
+        table = content.locator("table.performance-table")
+        assert await table.locator("tfoot th").text_content() == "Project total"
+        # The table fits the printed page's width: nothing is cut at the right margin.
+        widths = await table.evaluate("t => [t.scrollWidth, t.closest('main').clientWidth]")
+        assert widths[0] <= widths[1], widths
+        pdf = await page.pdf(format="Letter", prefer_css_page_size=True)
+        sizes = {(round(float(w)), round(float(h))) for w, h in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)}
+        assert sizes == {(595, 842)}, sizes
+        (artifacts / f"microsite-performance-report-{published.backend}.pdf").write_bytes(pdf)
     finally:
         await context.close()

@@ -78,7 +78,7 @@ def test_nav_shows_every_project_with_its_health(transit_site):
     markers = {"GREEN": "●", "AMBER": "▲", "RED": "■"}
 
     expected = sorted(TRANSIT_PROJECTS, key=lambda node: node["name"])
-    assert items == ["Home"] + [
+    assert items == ["Home", "Executive summary"] + [
         f"{node['name']} {markers[node['health']['overall']]} {node['health']['overall']}" for node in expected
     ] + ["You said, we did", "Give feedback", "Contacts"]
     assert 'href="trn-104.html" aria-current="page"' in nav
@@ -110,8 +110,8 @@ def test_project_page_has_the_health_breakdown(transit_site):
 def test_data_is_escaped_never_markup(hostile_site):
     pages = {p.name: p.read_text() for p in hostile_site.rglob("*.html")}
 
-    assert set(pages) == {"index.html", "xss-1.html", "md-2.html", "xss-1-2025-01-31.html", "you-said-we-did.html",
-                          "feedback.html", "contacts.html", "search.html"}
+    assert set(pages) == {"index.html", "executive-summary.html", "xss-1.html", "md-2.html", "xss-1-2025-01-31.html",
+                          "you-said-we-did.html", "feedback.html", "contacts.html", "search.html"}
     for name, page in pages.items():
         assert html.escape(HOSTILE_NAME, quote=False) in page, name
         page = page.replace(THEME_SCRIPTS, "") if name == "search.html" else page

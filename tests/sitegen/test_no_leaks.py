@@ -16,7 +16,7 @@ from api.cx.action_items.models import ActionItemStatus
 from api.cx.models import Touchpoint
 from api.database import upgrade_database
 from api.kit.database import create_engine, create_session_factory
-from api.projects.models import Visibility
+from api.projects.models import ActualCost, Visibility
 from api.reports.models import ReportState
 from api.sites.models import BuildState
 from sitegen import foreground, pipeline
@@ -41,6 +41,8 @@ INTERNAL_CANARIES = (
     "CANARY-SHOP-CRITERION-7735", "CANARY-RESPONDENT-7736", "987654321", "987,654,321", "CANARY-TOKEN-7737",
     "CANARY-HIDDEN-ACTION-7738", "CANARY-HIDDEN-SAID-7739", "CANARY-HIDDEN-DID-7740", "CANARY-DRAFT-TITLE-7741",
     "CANARY-DRAFT-SUMMARY-7742", "CANARY-DRAFT-NEXT-7743",
+    # The unshared project's earned value, actual cost and estimate at completion, in any format.
+    "493827", "493,827", "123456", "123,456", "246913", "246,913",
 )
 ALPHA_NAME, BRAVO_NAME = "Alpha Water Board", "Bravo Canary Transit ZQX"
 BRAVO_CANARIES = (BRAVO_NAME, "ZQX-PROJECT", "ZQX-SUMMARY", "ZQX-REPORT", "ZQX-RISK", "ZQX-MILESTONE", "ZQX-ACTION")
@@ -69,6 +71,8 @@ async def _seed_alpha(session, alpha) -> None:
                                  internal_notes="CANARY-NOTES-7731", period_start=date(2026, 4, 1),
                                  period_end=date(2026, 4, 30))
         await make_milestone(session, project=project, planned_value=project.budget_at_completion)
+        if project is hidden:
+            session.add(ActualCost(project_id=hidden.id, period_end=date(2026, 2, 28), amount=Decimal("123456789.01")))
         await make_risk(session, project=project, title="Pipe supply", description="Lead times are long.")
         await make_risk(session, project=project, visibility=Visibility.INTERNAL, title="CANARY-RISK-TITLE-7732",
                         description="CANARY-RISK-TEXT-7733", mitigation="CANARY-RISK-TEXT-7733")

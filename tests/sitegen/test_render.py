@@ -43,14 +43,14 @@ def test_config_builds_a_private_flat_site_without_plugins(tmp_path):
 def test_nav_lists_home_every_project_by_name_then_the_cx_pages(tmp_path):
     config = yaml.safe_load((_render(tmp_path, transit_snapshot()) / "mkdocs.yml").read_text())
 
-    home, projects, *cx_pages = config["nav"]
-    assert home == {"Home": "index.md"}
+    home, executive, projects, *cx_pages = config["nav"]
+    assert (home, executive) == ({"Home": "index.md"}, {"Executive summary": "executive-summary.md"})
     entries = [next(iter(item.items())) for item in projects["Projects"]]
     expected = sorted((n["name"], f"projects/{n['code'].lower()}.md") for n in TRANSIT_PROJECTS)
     assert entries == expected
     assert cx_pages == [{"You said, we did": "you-said-we-did.md"}, {"Give feedback": "feedback.md"},
                         {"Contacts": "contacts.md"}]
-    assert config["not_in_nav"] == "/reports/\n/search.md"
+    assert config["not_in_nav"] == "/reports/\n/performance/\n/search.md"
 
 
 def test_writes_one_page_per_project_and_per_published_report(tmp_path):
@@ -59,8 +59,8 @@ def test_writes_one_page_per_project_and_per_published_report(tmp_path):
     pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
     reports = ["reports/trn-101-2025-01-31.md", "reports/trn-101-2025-02-28.md", "reports/trn-101-2025-03-31.md"]
     projects = [f"projects/{n['code'].lower()}.md" for n in TRANSIT_PROJECTS]
-    assert pages == sorted(["index.md", "you-said-we-did.md", "feedback.md", "contacts.md", "search.md", *projects,
-                            *reports])
+    assert pages == sorted(["index.md", "executive-summary.md", "you-said-we-did.md", "feedback.md", "contacts.md",
+                            "search.md", *projects, *reports])
 
 
 @pytest.fixture
