@@ -81,7 +81,8 @@ class MilestoneEarnedValue:
     milestone_id: strawberry.Private[int]
 
     @strawberry.field(description="The milestone (the work package).")
-    async def milestone(self, info: Info) -> Annotated[Milestone, strawberry.lazy("api.projects.milestone_types")] | None:
+    async def milestone(
+            self, info: Info) -> Annotated[Milestone, strawberry.lazy("api.projects.milestone_types")] | None:
         from api.projects.milestone_types import Milestone
 
         row = await info.context.projects.milestone_by_id.load(self.milestone_id)

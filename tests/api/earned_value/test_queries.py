@@ -149,3 +149,18 @@ async def test_the_portfolio_reads_in_a_constant_number_of_statements(session: A
         await add_project(session, client=extra, code=f"EX-{n}", budget=Decimal("90.00"), shared=True,
                           cost=Decimal("5.00"))
     assert await count() == before
+
+
+async def test_each_milestone_has_its_part_of_the_earned_value(session: AsyncSession, world: EvmWorld) -> None:
+    query = """query($id: ID!) { node(id: $id) { ... on Project { earnedValue(asOf: "2026-04-01") {
+        milestones { milestone { name } budgetAtCompletion { amount } plannedValue { amount } earnedValue { amount }
+                     percentPlanned percentEarned } } } } }"""
+    staff = (await data_of(session, world.staff, query, id=global_id("Project", world.shared_id)))["node"]
+    parts = staff["earnedValue"]["milestones"]
+    assert [(p["budgetAtCompletion"]["amount"], p["plannedValue"]["amount"], p["earnedValue"]["amount"],
+             p["percentPlanned"], p["percentEarned"]) for p in parts] == [
+        ("50.00", "50.00", "40.00", 100.0, 80.0), ("50.00", "0.00", "0.00", 0.0, 0.0)]
+    assert all(p["milestone"]["name"] for p in parts)
+    client = (await data_of(session, world.executive, query, id=global_id("Project", world.hidden_id)))["node"]
+    assert [(p["plannedValue"], p["percentEarned"]) for p in client["earnedValue"]["milestones"]] == [
+        (None, 80.0), (None, 0.0)]
