@@ -29,11 +29,18 @@ PERCENT = Decimal("0.1")
 
 def index(value: Decimal | None) -> float | None:
     """An index (or months of earned schedule) rounded half-even to 3 decimals."""
-    return float(value.quantize(INDEX, rounding=ROUND_HALF_EVEN)) if value is not None else None
+    return _rounded(value, INDEX)
 
 
 def percent(value: Decimal | None) -> float | None:
-    return float(value.quantize(PERCENT, rounding=ROUND_HALF_EVEN)) if value is not None else None
+    return _rounded(value, PERCENT)
+
+
+def _rounded(value: Decimal | None, places: Decimal) -> float | None:
+    """Half-even to `places`; a negative that rounds to nothing is 0, not -0."""
+    if value is None:
+        return None
+    return float(value.quantize(places, rounding=ROUND_HALF_EVEN)) + 0.0
 
 
 @strawberry.enum(name="EarnedValueGranularity",

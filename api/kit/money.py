@@ -16,5 +16,7 @@ class Money:
 
     @classmethod
     def of(cls, amount: Decimal, currency: str) -> Money:
-        """`amount` in `currency`, rounded to cents (banker's rounding, as accounting systems do)."""
-        return cls(amount=str(Decimal(amount).quantize(CENTS, rounding=ROUND_HALF_EVEN)), currency=currency.upper())
+        """`amount` in `currency`, rounded to cents (banker's rounding, as accounting systems do); a negative amount
+        that rounds to nothing is 0.00, not -0.00."""
+        rounded = Decimal(amount).quantize(CENTS, rounding=ROUND_HALF_EVEN)
+        return cls(amount=str(rounded if rounded else abs(rounded)), currency=currency.upper())

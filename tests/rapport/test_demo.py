@@ -111,6 +111,9 @@ def test_demo_serves_the_api_and_every_clients_microsite(demo: DemoRun) -> None:
     for slug, client in clients.items():
         page = httpx.get(demo.site_urls[slug], timeout=10)
         assert page.status_code == 200
+        summary = httpx.get(demo.site_urls[slug].replace("index.html", "executive-summary.html"), timeout=10)
+        assert summary.status_code == 200 and "Schedule (SPI)" in summary.text
+        assert re.search(r"\d\.\d{3} <span class=\"evm-words\">(behind|ahead of|on) plan</span>", summary.text)
         assert page.headers["referrer-policy"] == "no-referrer"
         own = {edge["node"]["name"] for edge in client["projects"]["edges"]}
         assert own and all(_escaped(name) in page.text for name in own)

@@ -56,7 +56,7 @@ def _cents(value: Fraction) -> str:
     return str((Decimal(rounded.numerator) / Decimal(rounded.denominator)).quantize(Decimal("0.01")))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(start=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31)),
        rule=st.sampled_from([rule.value for rule in EarningRule]), slack=cents,
        milestones=st.lists(milestone, max_size=6), costs=st.lists(cost, max_size=6), as_of=days)
