@@ -30,6 +30,7 @@ from api.projects.models import (
 )
 from api.reports.models import ReportCadence, ReportState, StatusReport
 from api.sites.models import Site
+from sitegen.pages.performance import MONTHS_KEPT
 
 START = date(2025, 1, 6)
 TEXT = ("The team closed the sprint with every committed item accepted by the product owner. "
@@ -49,11 +50,13 @@ class ClientSize:
 
     @property
     def pages(self) -> int:
-        """Pages of one client's site: home, You said we did, feedback, contacts, search, one per project and report."""
-        return 5 + self.projects * (1 + self.reports)
+        """Pages of one client's site: home, executive summary, You said we did, feedback, contacts, search, and
+        per project its page, its reports and its monthly performance reports (projects began years ago)."""
+        return 6 + self.projects * (1 + self.reports + MONTHS_KEPT)
 
     def describe(self) -> str:
-        return (f"{self.pages} pages each ({self.projects} projects x {self.reports} published reports, "
+        return (f"{self.pages} pages each ({self.projects} projects x {self.reports} published reports and "
+                f"{MONTHS_KEPT} monthly performance reports, "
                 f"{self.milestones} milestones and {self.risks} risks per project, {self.feedback} feedback "
                 f"responses, {self.action_items} action items)")
 
