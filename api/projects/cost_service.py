@@ -67,7 +67,10 @@ async def record_actual_cost(session: AsyncSession, *, principal: Principal, pro
 
 async def add_entry(session: AsyncSession, *, principal: Principal, project: Project, period_end: date,
                     amount: Decimal, note: str, amends: ActualCost | None = None) -> ActualCost:
-    """Add a checked entry, bring the project's cost to date to the new sum, and audit it."""
+    """Add a checked entry, bring the project's cost to date to the new sum, and audit it. The project's row is
+    locked first, so entries recorded at the same moment each see the others in the sum."""
+    await session.execute(select(Project.id).where(Project.id == project.id).with_for_update()
+                          .execution_options(tenant_backstop=False))
     entry = ActualCost(project_id=project.id, period_end=period_end, amount=amount, note=note,
                        amends_id=amends.id if amends else None, recorded_by_id=principal.user_id,
                        recorded_at=utcnow())

@@ -3,18 +3,20 @@ project's cost to date always the sum of the entries that stand."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.audit.models import AuditEvent
 from api.auth.models import Role
 from api.kit.columns import utcnow
 from api.organizations.models import OrganizationKind
+from api.projects import cost_service
 from api.projects.models import ActualCost, MilestoneProgress, MilestoneStatus, Project
 from tests.fixtures.factories import make_client, make_milestone, make_organization, make_project
 from tests.fixtures.graphql import data_of, global_id, principal
@@ -134,3 +136,24 @@ async def test_each_change_of_percent_or_status_is_kept_from_the_day_it_took_eff
         (60, MilestoneStatus.IN_PROGRESS), (100, MilestoneStatus.SUBMITTED)]
     assert all(row.effective_on == utcnow().date() for row in rows)
     assert (await session.get(Project, project.id)).earning_rule.value == "PERCENT_COMPLETE"
+
+
+async def test_concurrent_entries_all_count_in_the_cost_to_date(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions() as session:
+        pmo = await make_organization(session, kind=OrganizationKind.PMO)
+        client = await make_client(session, slug="harbor", name="Harbor Authority")
+        project = await make_project(session, client=client, actual_cost=Decimal("0"))
+        await session.commit()
+    staff = principal(pmo.id, Role.PMO_STAFF)
+
+    async def record(n: int) -> None:
+        async with sessions() as session:
+            await cost_service.record_actual_cost(session, principal=staff, project_id=project.id,
+                                                  period_end=date(2026, 1, 31), amount=f"{n}.00")
+            await asyncio.sleep(0.05)  # hold the transaction open while the others record theirs
+            await session.commit()
+
+    await asyncio.gather(*(record(n) for n in range(1, 9)))
+    async with sessions() as session:
+        total = (await session.get(Project, project.id)).actual_cost
+    assert total == Decimal(sum(range(1, 9)))
