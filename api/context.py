@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from api.activity.loaders import ActivityLoaders
 from api.auth.loaders import ApiTokenLoaders
 from api.auth.principal import Principal
 from api.clients.loaders import ClientLoaders
@@ -36,6 +37,10 @@ class Context(BaseContext):
         session.info["request_id"] = request_id
         self._page_loaders: dict[Hashable, DataLoader[Any, Page[Any]]] = {}
         self.connection_params: dict[str, Any] = {}
+
+    @cached_property
+    def activity(self) -> ActivityLoaders:
+        return ActivityLoaders(session=self.session, principal=self.principal)
 
     @cached_property
     def api_tokens(self) -> ApiTokenLoaders:

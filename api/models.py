@@ -1,5 +1,6 @@
 """Every mapped class, imported once so the metadata is complete (Alembic, tests)."""
 
+from api.activity.models import Activity
 from api.audit.models import AuditEvent
 from api.auth.models import ApiToken, Membership, Role, User
 from api.changes.models import ClientDataVersion, OutboxEvent, Reaction
@@ -17,6 +18,7 @@ from api.webhooks.models import WebhookEndpoint, WebhookSecret
 
 __all__ = [
     "ActionItem",
+    "Activity",
     "ActualCost",
     "ApiToken",
     "Assignment",

@@ -9,6 +9,7 @@ from strawberry import relay
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
+from api.activity.queries import ActivityQueries
 from api.auth.extensions import ScopeGuard
 from api.auth.mutations import AuthMutations
 from api.auth.queries import AuthQueries
@@ -36,7 +37,7 @@ from api.webhooks.queries import WebhookQueries
 
 @strawberry.type
 class Query(AuthQueries, ClientQueries, ProjectQueries, SiteQueries, ReportQueries, CxQueries, DeliveryQueries,
-            WebhookQueries, EarnedValueQueries):
+            WebhookQueries, EarnedValueQueries, ActivityQueries):
     @strawberry.field(description="Any object by its global id, or null when it does not exist or is not visible.")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         return await resolve_node(info, id)

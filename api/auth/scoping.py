@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
+from api.activity.models import Activity, Audience
 from api.auth.models import ApiToken
 from api.auth.principal import Principal
 from api.cx.action_items.models import ActionItem
@@ -25,7 +26,7 @@ _BY_PROJECT = (Milestone, Risk, StatusReport, Assignment, MilestoneProgress)
 _BY_CLIENT = (Feedback, ActionItem, Site, SiteBuild)
 _STAFF_ONLY = (MysteryShop, SurveyInvitation)
 _BY_ENDPOINT = (WebhookSecret, Delivery)  # a client sees its own endpoints' requests; mail is PMO staff's only
-TENANT_ENTITIES = (Project, Organization, WebhookEndpoint, ActualCost, *_STAFF_ONLY, *_BY_PROJECT, *_BY_CLIENT,
+TENANT_ENTITIES = (Project, Organization, WebhookEndpoint, ActualCost, Activity, *_STAFF_ONLY, *_BY_PROJECT, *_BY_CLIENT,
                    *_BY_ENDPOINT)
 
 
@@ -56,6 +57,11 @@ def visible(entity: type[Any], principal: Principal) -> ColumnElement[bool]:
         if entity is ActionItem:
             return ActionItem.client_id.in_(principal.client_ids) & ActionItem.client_visible.is_(True)
         return entity.client_id.in_(principal.client_ids)
+    if entity is Activity:
+        # The client's people read CLIENT activity of its projects; assigned subcontractors CLIENT and TEAM.
+        assigned = select(Assignment.project_id).where(Assignment.organization_id.in_(principal.subcontractor_ids))
+        return or_(Activity.client_id.in_(principal.client_ids) & (Activity.audience == Audience.CLIENT),
+                   Activity.project_id.in_(assigned) & Activity.audience.in_([Audience.CLIENT, Audience.TEAM]))
     if entity is ActualCost:
         # Money: the client's own people when the project shares its financials; subcontractors never.
         return ActualCost.project_id.in_(select(Project.id).where(Project.client_id.in_(principal.client_ids),

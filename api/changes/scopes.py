@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, inspect, select
 
+from api.activity.models import Activity
 from api.audit.models import AuditEvent
 from api.auth.models import ApiToken, Membership, User
 from api.changes.models import ClientDataVersion, OutboxEvent, Reaction
@@ -181,6 +182,7 @@ SCOPES: dict[type, Scope] = {
     ClientDataVersion: Scope(nobody),
     Delivery: Scope(nobody),  # a record of what was sent: no page shows it
     NotificationPreference: Scope(nobody),  # a person's own choice of mail: no page shows it
+    Activity: Scope(nobody),  # made by a reaction after the change it tells of, which moved the version itself
     WebhookEndpoint: Scope(nobody),  # an integrator's settings: no page shows them
     WebhookSecret: Scope(nobody),
 }

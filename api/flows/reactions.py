@@ -13,7 +13,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.activity import service as activity_service
 from api.changes.events import ClientDataChanged, DomainEvent
+from api.changes.models import OutboxEvent
 from api.cx.action_items.events import ActionItemChanged
 from api.cx.action_items.models import ActionItemStatus
 from api.cx.feedback.events import FeedbackReceived
@@ -22,7 +24,15 @@ from api.cx.surveys.service import IssuedInvitation
 from api.delivery import service as delivery_service
 from api.delivery.events import WeeklyDigestDue
 from api.delivery.models import NoticeKind
-from api.projects.events import MilestoneDecided, MilestoneSubmitted, ProjectClosed
+from api.projects.events import (
+    MilestoneChanged,
+    MilestoneDecided,
+    MilestoneProgressReported,
+    MilestoneSubmitted,
+    ProjectChanged,
+    ProjectClosed,
+    RiskChanged,
+)
 from api.projects.models import MilestoneKind, MilestoneStatus
 from api.reports.events import ReportPublished
 from api.settings import Settings
@@ -130,6 +140,38 @@ async def tell_webhook_owner(session: AsyncSession, event: WebhookEndpointFailin
                                                settings=settings)
 
 
+async def note_activity(session: AsyncSession, event: DomainEvent, settings: Settings) -> None:
+    """Tell what happened on a project as an Activity for the audience that may read about it."""
+    row = await session.get(OutboxEvent, event.event_id)
+    if row is None or event.client_id is None:
+        return
+    match event:
+        case ProjectChanged():
+            subject = ("Project", event.project_id)
+            line = await activity_service.project_line(session, project_id=event.project_id, created=event.created,
+                                                       fields=event.fields)
+        case MilestoneChanged() | MilestoneProgressReported() | MilestoneSubmitted() | MilestoneDecided():
+            subject = ("Milestone", event.milestone_id)
+            happened = {MilestoneProgressReported: "progress", MilestoneSubmitted: "submitted",
+                        MilestoneDecided: "decided"}.get(type(event), "created" if getattr(event, "created", False)
+                                                         else "changed")
+            line = await activity_service.milestone_line(session, milestone_id=event.milestone_id, happened=happened,
+                                                         fields=getattr(event, "fields", ()))
+        case RiskChanged():
+            subject = ("Risk", event.risk_id)
+            line = await activity_service.risk_line(session, risk_id=event.risk_id, created=event.created,
+                                                    visibility=event.visibility, fields=event.fields)
+        case ReportPublished():
+            subject = ("StatusReport", event.report_id)
+            line = await activity_service.report_line(session, report_id=event.report_id)
+        case _:
+            return
+    await activity_service.record_activity(session, event_id=row.id, kind=event.kind, client_id=event.client_id,
+                                           project_id=event.project_id,  # type: ignore[attr-defined]
+                                           actor_user_id=event.actor_user_id, subject=subject, line=line,
+                                           occurred_at=row.occurred_at)
+
+
 async def _recipients(session: AsyncSession, event: DomainEvent, kind: NoticeKind) -> set[int]:
     """Who receives this event's mail: only they are invited by it, so no invitation goes undelivered."""
     return {user.id for user in await delivery_service.notice_recipients(session, client_id=event.client_id,
@@ -144,11 +186,16 @@ async def _mail_invitations(session: AsyncSession, event: DomainEvent, settings:
 
 
 WEBHOOKS = Flow("call_webhooks", call_webhooks)
+ACTIVITY = Flow("note_activity", note_activity)
 FLOWS: dict[type[DomainEvent], tuple[Flow, ...]] = {
     ClientDataChanged: (Flow("rebuild_sites", rebuild_sites),),
-    ReportPublished: (Flow("notify_report_readers", notify_report_readers), WEBHOOKS),
-    MilestoneSubmitted: (Flow("notify_reviewers", notify_reviewers), WEBHOOKS),
-    MilestoneDecided: (Flow("invite_acceptors", invite_acceptors), WEBHOOKS),
+    ReportPublished: (Flow("notify_report_readers", notify_report_readers), WEBHOOKS, ACTIVITY),
+    MilestoneSubmitted: (Flow("notify_reviewers", notify_reviewers), WEBHOOKS, ACTIVITY),
+    MilestoneDecided: (Flow("invite_acceptors", invite_acceptors), WEBHOOKS, ACTIVITY),
+    ProjectChanged: (ACTIVITY,),
+    MilestoneChanged: (ACTIVITY,),
+    MilestoneProgressReported: (ACTIVITY,),
+    RiskChanged: (ACTIVITY,),
     ProjectClosed: (Flow("invite_for_closeout", invite_for_closeout),),
     WeeklyDigestDue: (Flow("send_digests", send_digests),),
     ActionItemChanged: (WEBHOOKS,),

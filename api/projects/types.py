@@ -29,6 +29,7 @@ from api.projects.risk_types import Risk, RiskStatus, RiskVisibility, project_ri
 from api.projects.team_types import Assignment, Person, person, project_assignments
 
 if TYPE_CHECKING:
+    from api.activity.types import Activity
     from api.clients.types import Client
     from api.earned_value.types import EarnedValue, Granularity
     from api.reports.types import ReportState, StatusReport
@@ -148,6 +149,14 @@ class Project(LoadedNode, relay.Node):
     @paged
     async def actual_costs(self, info: Info, page: PageRequest) -> Connection[ActualCostEntry]:
         return await project_actual_costs(info, project_id=self.id, page=page, currency=self.currency)
+
+    @strawberry.field(description="What happened on this project that the viewer may see, newest first.")
+    @paged
+    async def activity(self, info: Info, page: PageRequest) -> Connection[
+            Annotated[Activity, strawberry.lazy("api.activity.types")]]:
+        from api.activity.types import project_activity
+
+        return await project_activity(info, project_id=self.id, page=page)
 
     @strawberry.field(description="The PMO project manager; null when none is named.")
     async def manager(self, info: Info) -> Person | None:

@@ -17,10 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import database
+from api.activity.models import Activity, Audience
 from api.app import create_app
 from api.auth import api_tokens
 from api.auth.models import ApiToken, Role
 from api.auth.principal import Grant, Principal
+from api.changes.models import OutboxEvent
 from api.kit.database import create_engine, create_session_factory
 from api.models import Base
 from api.organizations.models import OrganizationKind
@@ -69,7 +71,13 @@ async def _world(session: AsyncSession) -> World:
     cost = ActualCost(project_id=project.id, period_end=date(2026, 3, 31), amount=Decimal("1250.00"))
     endpoint = WebhookEndpoint(url="https://hooks.alpha.example/rapport", event_types=["site.published"],
                                client_id=alpha.id, owner=EndpointOwner.CLIENT, owner_organization_id=alpha.id)
-    session.add_all([build, token, cost, endpoint])
+    event = OutboxEvent(kind="ReportPublished", client_id=alpha.id, payload={}, dispatched_at=datetime.now(UTC))
+    session.add_all([build, token, cost, endpoint, event])
+    await session.flush()
+    activity = Activity(event_id=event.id, kind="ReportPublished", client_id=alpha.id, project_id=project.id,
+                        subject_type="Project", subject_id=project.id, summary="Status report published: A",
+                        audience=Audience.CLIENT, occurred_at=datetime.now(UTC))
+    session.add(activity)
     await session.flush()
     a_ids = {
         "Client": alpha.id, "Project": project.id, "Feedback": feedback.id, "SiteBuild": build.id, "ApiToken": token.id,
@@ -79,7 +87,7 @@ async def _world(session: AsyncSession) -> World:
         "ActionItem": (await make_action_item(session, client=alpha, feedback_id=feedback.id)).id,
         "SurveyInvitation": (await make_invitation(session, client=alpha)).id,
         "MysteryShop": (await make_mystery_shop(session, client=alpha)).id,
-        "ActualCost": cost.id, "WebhookEndpoint": endpoint.id,
+        "ActualCost": cost.id, "WebhookEndpoint": endpoint.id, "Activity": activity.id,
     }
     principals = {}
     for name, org, role in (("client B contact", beta, Role.CLIENT_CONTACT), ("client B executive", beta, Role.CLIENT_EXECUTIVE),
@@ -120,6 +128,7 @@ async def test_node_and_nodes_answer_like_missing_ids(session: AsyncSession, wor
 
 
 ROOTS = {
+    "activity": ("clientId", "Client"),
     "projects": ("clientId", "Client"), "feedback": ("clientId", "Client"), "siteBuilds": ("clientId", "Client"),
     "actionItems": ("clientId", "Client"), "mysteryShops": ("clientId", "Client"),
     "surveyInvitations": ("clientId", "Client"), "statusReports": ("projectId", "Project"),

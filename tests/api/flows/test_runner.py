@@ -61,13 +61,14 @@ async def test_reactions_run_once_after_commit_and_never_for_work_rolled_back(
     async with sessions() as session:
         await publish(session, world)
     assert await _invitations(sessions) == []  # nothing happens before the dispatcher runs
-    assert await runner.run_due_reactions(sessions, settings=app_settings) == 3
+    assert await runner.run_due_reactions(sessions, settings=app_settings) == 4
     expected = [(contact_id, Touchpoint.STATUS_REPORT) for contact_id in sorted(world.contact_ids)]
     assert await _invitations(sessions) == expected
     assert await _event_builds(sessions, world.client_id) == [BuildState.QUEUED]
     assert await _reactions(sessions) == {"rebuild_sites": (ReactionState.DONE, 1),
                                           "notify_report_readers": (ReactionState.DONE, 1),
-                                          "call_webhooks": (ReactionState.DONE, 1)}
+                                          "call_webhooks": (ReactionState.DONE, 1),
+                                          "note_activity": (ReactionState.DONE, 1)}
     # The invitations are a change the client sees (its response rate): their rebuild joins the queued one.
     assert await runner.run_due_reactions(sessions, settings=app_settings) == 1
     assert await runner.run_due_reactions(sessions, settings=app_settings) == 0

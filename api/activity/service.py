@@ -1,0 +1,117 @@
+"""Activity from events: a line a person can read, for the audience that may read what it is about."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.activity.models import Activity, Audience
+from api.auth.principal import Principal
+from api.auth.scoping import scoped
+from api.kit.batches import in_order
+from api.kit.pagination import Page, PageRequest, paginate, paginate_children
+from api.projects.models import Milestone, Project, Risk, Visibility
+from api.reports.models import StatusReport
+
+ACTIVITY_ORDER = [Activity.occurred_at, Activity.id]
+# What the client never reads about: money (unless shared, which the activity cannot know later) and internals.
+PMO_ONLY_FIELDS = frozenset({"budget_at_completion", "actual_cost", "financials_shared", "currency", "manager_id",
+                             "earning_rule"})
+STATUS_WORDS = {"NOT_STARTED": "not started", "IN_PROGRESS": "in progress", "SUBMITTED": "submitted for acceptance",
+                "ACCEPTED": "accepted", "REJECTED": "returned for rework"}
+
+
+def _words(fields: Sequence[str]) -> str:
+    return ", ".join(field.replace("_", " ") for field in sorted(fields))
+
+
+async def project_line(session: AsyncSession, *, project_id: int, created: bool,
+                       fields: Sequence[str]) -> tuple[str, Audience] | None:
+    project = await session.get(Project, project_id)
+    if project is None:
+        return None
+    if created:
+        return f"Project {project.code} {project.name} was set up", Audience.CLIENT
+    shown = [field for field in fields if field not in PMO_ONLY_FIELDS and field != "updated_at"]
+    if shown:
+        return f"Project {project.code} changed: {_words(shown)}", Audience.CLIENT
+    return (f"Project {project.code} changed: {_words(fields)}", Audience.PMO) if fields else None
+
+
+async def milestone_line(session: AsyncSession, *, milestone_id: int, happened: str,
+                         fields: Sequence[str] = ()) -> tuple[str, Audience] | None:
+    milestone = await session.get(Milestone, milestone_id)
+    if milestone is None:
+        return None
+    lines = {
+        "created": f"{milestone.name} was planned for {milestone.baseline_date.isoformat()}",
+        "progress": f"{milestone.name} is {milestone.percent_complete}% complete "
+                    f"({STATUS_WORDS[milestone.status.value]})",
+        "submitted": f"{milestone.name} was submitted for acceptance",
+        "decided": f"{milestone.name} was {STATUS_WORDS[milestone.status.value]}",
+    }
+    if happened not in lines:
+        shown = [field for field in fields if field not in PMO_ONLY_FIELDS]
+        return (f"{milestone.name} changed: {_words(shown)}", Audience.CLIENT) if shown else None
+    return lines[happened], Audience.CLIENT
+
+
+async def risk_line(session: AsyncSession, *, risk_id: int, created: bool, visibility: str,
+                    fields: Sequence[str]) -> tuple[str, Audience] | None:
+    risk = await session.get(Risk, risk_id)
+    if risk is None:
+        return None
+    word = "Issue" if risk.kind.value == "ISSUE" else "Risk"
+    line = f"{word} raised: {risk.title}" if created else f"{word} updated: {risk.title} ({_words(fields)})"
+    return line, Audience.CLIENT if visibility == Visibility.CLIENT.value else Audience.PMO
+
+
+async def report_line(session: AsyncSession, *, report_id: int) -> tuple[str, Audience] | None:
+    report = await session.get(StatusReport, report_id)
+    return (f"Status report published: {report.title}", Audience.CLIENT) if report else None
+
+
+async def record_activity(session: AsyncSession, *, event_id: int, kind: str, client_id: int, project_id: int,
+                          actor_user_id: int | None, subject: tuple[str, int], line: tuple[str, Audience] | None,
+                          occurred_at: datetime) -> Activity | None:
+    """The event's one activity, made once however often it runs; nothing when there is nothing to tell."""
+    if line is None:
+        return None
+    existing = await session.scalar(select(Activity).where(Activity.event_id == event_id))
+    if existing is not None:
+        return existing
+    summary, audience = line
+    activity = Activity(event_id=event_id, kind=kind, client_id=client_id, project_id=project_id,
+                        actor_user_id=actor_user_id, subject_type=subject[0], subject_id=subject[1],
+                        summary=summary[:500], audience=audience, occurred_at=occurred_at)
+    session.add(activity)
+    await session.flush()
+    return activity
+
+
+async def list_activity(session: AsyncSession, *, principal: Principal, page: PageRequest,
+                        client_id: int | None = None, project_id: int | None = None) -> Page[Activity]:
+    """What the principal may see happen, newest first, optionally of one client or project."""
+    statement = scoped(select(Activity), Activity, principal)
+    if client_id is not None:
+        statement = statement.where(Activity.client_id == client_id)
+    if project_id is not None:
+        statement = statement.where(Activity.project_id == project_id)
+    return await paginate(session, statement, key=ACTIVITY_ORDER, page=page, descending=True)
+
+
+async def activity_pages_by_project(session: AsyncSession, *, principal: Principal, project_ids: Sequence[int],
+                                    page: PageRequest) -> list[Page[Activity]]:
+    """One page of each project's activity the principal may see, newest first, in one query."""
+    return await paginate_children(session, scoped(select(Activity), Activity, principal), entity=Activity,
+                                   parent=Activity.project_id, parent_ids=project_ids, key=ACTIVITY_ORDER,
+                                   page=page, descending=True)
+
+
+async def activities_by_ids(session: AsyncSession, *, principal: Principal,
+                            ids: Sequence[int]) -> list[Activity | None]:
+    return in_order(await session.scalars(scoped(select(Activity), Activity, principal)
+                                          .where(Activity.id.in_(ids))), ids)
