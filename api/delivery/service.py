@@ -56,13 +56,8 @@ async def queue_notices(session: AsyncSession, *, event_id: int, client_id: int,
     for user in await notice_recipients(session, client_id=client_id, kind=kind):
         if user.id in made or (only_invited and user.id not in invitations):
             continue
-        delivery = Delivery(
-            event_id=event_id, channel=DeliveryChannel.EMAIL, kind=kind, client_id=client_id, recipient_id=user.id,
-            address=user.email, invitation_id=invitations.get(user.id), attempts=0, due_at=now, created_at=now,
-            state=DeliveryState.PENDING if settings.mail_enabled else DeliveryState.SUPPRESSED,
-            last_error=None if settings.mail_enabled else "mail is switched off (RAPPORT_MAIL_ENABLED=false)",
-            message_id=message_id(event_id=event_id, recipient_id=user.id, settings=settings),
-        )
+        delivery = _email(event_id=event_id, kind=kind, client_id=client_id, user=user, settings=settings, now=now,
+                          invitation_id=invitations.get(user.id))
         session.add(delivery)
         queued.append(delivery)
     await session.flush()
@@ -79,17 +74,23 @@ async def queue_notice_to(session: AsyncSession, *, event_id: int, user_id: int 
                                                           Delivery.recipient_id == user_id))
     if user is None or not user.is_active or made is not None:
         return None
-    now = now or utcnow()
-    delivery = Delivery(
+    delivery = _email(event_id=event_id, kind=kind, client_id=client_id, user=user, settings=settings,
+                      now=now or utcnow())
+    session.add(delivery)
+    await session.flush()
+    return delivery
+
+
+def _email(*, event_id: int, kind: NoticeKind, client_id: int, user: User, settings: Settings, now: datetime,
+           invitation_id: int | None = None) -> Delivery:
+    """A new email delivery to `user`: pending, or suppressed at once when mail is switched off."""
+    return Delivery(
         event_id=event_id, channel=DeliveryChannel.EMAIL, kind=kind, client_id=client_id, recipient_id=user.id,
-        address=user.email, attempts=0, due_at=now, created_at=now,
+        address=user.email, invitation_id=invitation_id, attempts=0, due_at=now, created_at=now,
         state=DeliveryState.PENDING if settings.mail_enabled else DeliveryState.SUPPRESSED,
         last_error=None if settings.mail_enabled else "mail is switched off (RAPPORT_MAIL_ENABLED=false)",
         message_id=message_id(event_id=event_id, recipient_id=user.id, settings=settings),
     )
-    session.add(delivery)
-    await session.flush()
-    return delivery
 
 
 DELIVERY_ORDER = [Delivery.created_at, Delivery.id]

@@ -39,8 +39,6 @@ class CostMutations:
                                     project_id=id_of(input.project_id, "Project", field="projectId"),
                                     period_end=input.period_end, amount=input.amount, note=input.note,
                                     amends_id=id_of(input.amends_id, "ActualCost", field="amendsId"))
-        if row is None:
-            return RecordActualCostPayload(actual_cost=None, user_errors=errors)
-        currency = await cost_service.currency_of(context.session, project_id=row.project_id)
-        return RecordActualCostPayload(actual_cost=ActualCostEntry.from_model(row, currency=currency),
+        found = await context.projects.actual_cost_by_id.load(row.id) if row is not None else None
+        return RecordActualCostPayload(actual_cost=ActualCostEntry.node_of(info, found) if found else None,
                                        user_errors=errors)

@@ -17,6 +17,7 @@ from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.kit.columns import utcnow
 from api.kit.errors import Conflict, InvalidInput, NotFound, Validator
+from api.kit.money import CENTS
 from api.kit.pagination import Page, PageRequest, paginate_children
 from api.projects import service as project_service
 from api.projects.models import ActualCost, Project
@@ -57,10 +58,6 @@ async def record_actual_cost(session: AsyncSession, *, principal: Principal, pro
         if await session.scalar(select(ActualCost.id).where(ActualCost.amends_id == amended.id)) is not None:
             raise Conflict("this entry was corrected already: amend the latest correction", field="amendsId")
     assert value is not None
-    total = await cost_to_date(session, project_id=project.id) + value - (amended.amount if amended else 0)
-    if not 0 <= total < MAX_TOTAL:
-        raise InvalidInput("this entry would bring the cost to date below zero or past 999,999,999,999.99",
-                           field="amount")
     return await add_entry(session, principal=principal, project=project, period_end=period_end, amount=value,
                            note=note.strip(), amends=amended)
 
@@ -68,7 +65,8 @@ async def record_actual_cost(session: AsyncSession, *, principal: Principal, pro
 async def add_entry(session: AsyncSession, *, principal: Principal, project: Project, period_end: date,
                     amount: Decimal, note: str, amends: ActualCost | None = None) -> ActualCost:
     """Add a checked entry, bring the project's cost to date to the new sum, and audit it. The project's row is
-    locked first, so entries recorded at the same moment each see the others in the sum."""
+    locked first, so entries recorded at the same moment each see the others in the sum; a sum out of range is
+    refused (the caller's savepoint takes the entry back)."""
     await session.execute(select(Project.id).where(Project.id == project.id).with_for_update()
                           .execution_options(tenant_backstop=False))
     entry = ActualCost(project_id=project.id, period_end=period_end, amount=amount, note=note,
@@ -76,7 +74,11 @@ async def add_entry(session: AsyncSession, *, principal: Principal, project: Pro
                        recorded_at=utcnow())
     session.add(entry)
     await session.flush()
-    project.actual_cost = await cost_to_date(session, project_id=project.id)
+    total = await cost_to_date(session, project_id=project.id)
+    if not 0 <= total < MAX_TOTAL:
+        raise InvalidInput("this entry would bring the cost to date below zero or past 999,999,999,999.99",
+                           field="amount")
+    project.actual_cost = total
     await session.flush()
     details = {"period_end": period_end.isoformat(), "amount": str(amount), "note": note}
     if amends is not None:
@@ -88,16 +90,12 @@ async def add_entry(session: AsyncSession, *, principal: Principal, project: Pro
     return entry
 
 
-async def currency_of(session: AsyncSession, *, project_id: int) -> str:
-    return await session.scalar(select(Project.currency).where(Project.id == project_id)) or "USD"
-
-
 async def cost_to_date(session: AsyncSession, *, project_id: int) -> Decimal:
     """The sum of the project's standing entries."""
     total = await session.scalar(select(func.coalesce(func.sum(ActualCost.amount), 0))
                                  .where(ActualCost.project_id == project_id, standing())
                                  .execution_options(tenant_backstop=False))
-    return Decimal(total).quantize(Decimal("0.01"))
+    return Decimal(total).quantize(CENTS)
 
 
 async def cost_pages_by_project(session: AsyncSession, *, principal: Principal, project_ids: Sequence[int],
