@@ -152,11 +152,10 @@ async def note_activity(session: AsyncSession, event: DomainEvent, settings: Set
                                                        fields=event.fields)
         case MilestoneChanged() | MilestoneProgressReported() | MilestoneSubmitted() | MilestoneDecided():
             subject = ("Milestone", event.milestone_id)
-            happened = {MilestoneProgressReported: "progress", MilestoneSubmitted: "submitted",
-                        MilestoneDecided: "decided"}.get(type(event), "created" if getattr(event, "created", False)
-                                                         else "changed")
-            line = await activity_service.milestone_line(session, milestone_id=event.milestone_id, happened=happened,
-                                                         fields=getattr(event, "fields", ()))
+            line = await activity_service.milestone_line(session, milestone_id=event.milestone_id,
+                                                         happened=_milestone_happening(event),
+                                                         fields=event.fields if isinstance(event, MilestoneChanged)
+                                                         else ())
         case RiskChanged():
             subject = ("Risk", event.risk_id)
             line = await activity_service.risk_line(session, risk_id=event.risk_id, created=event.created,
@@ -170,6 +169,12 @@ async def note_activity(session: AsyncSession, event: DomainEvent, settings: Set
                                            project_id=event.project_id,  # type: ignore[attr-defined]
                                            actor_user_id=event.actor_user_id, subject=subject, line=line,
                                            occurred_at=row.occurred_at)
+
+
+def _milestone_happening(event: DomainEvent) -> str:
+    if isinstance(event, MilestoneChanged):
+        return "created" if event.created else "changed"
+    return {MilestoneProgressReported: "progress", MilestoneSubmitted: "submitted"}.get(type(event), "decided")
 
 
 async def _recipients(session: AsyncSession, event: DomainEvent, kind: NoticeKind) -> set[int]:

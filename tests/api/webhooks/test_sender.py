@@ -148,7 +148,7 @@ async def test_a_410_disables_the_endpoint_suppresses_what_it_was_owed_and_tells
                                                                         "MILESTONE_SUBMITTED"))
     receiver.answers.extend([410])
     await publish(sessions, world.mail)
-    await run_reactions_only(sessions, app_settings)
+    await run_due_reactions(sessions, settings=app_settings)
     async with sessions() as session:  # a second request owed to the endpoint, due after the first
         [owed] = await _webhooks(sessions)
         event = OutboxEvent(kind="ReportPublished", client_id=world.mail.client_id, payload={},
@@ -180,7 +180,7 @@ async def test_an_endpoint_still_failing_after_the_last_attempt_is_disabled_and_
     await _register(sessions, app_settings, world, receiver.url)
     receiver.answers.extend([503, 503])
     await publish(sessions, world.mail)
-    await run_reactions_only(sessions, app_settings)
+    await run_due_reactions(sessions, settings=app_settings)
     await _make_due(sessions, attempts=webhook_sender.WARN_AFTER_ATTEMPTS - 1)
     await react_and_call(sessions, app_settings)
     [warning] = await _owner_mail(sessions, app_settings, smtp_server, world.token_owner_email)
@@ -193,10 +193,6 @@ async def test_an_endpoint_still_failing_after_the_last_attempt_is_disabled_and_
     assert [mail["Subject"] for mail in mails] == [f"Webhook endpoint failing: {receiver.url}",
                                                    f"Webhook endpoint disabled: {receiver.url}"]
     assert "kept failing" in mails[1].get_body(("plain",)).get_content()
-
-
-async def run_reactions_only(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
-    await run_due_reactions(sessions, settings=settings)
 
 
 async def test_a_crash_between_sending_and_recording_sends_the_same_request_again(
