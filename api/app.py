@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from api.activity.live import live_activity
 from api.changes.tracking import install_change_tracking
 from api.cx.surveys.pages import survey_router
 from api.delivery.unsubscribe import unsubscribe_router
@@ -55,13 +56,16 @@ def create_app(settings: Settings | None = None, *, background: Sequence[Backgro
         # Startup built the schema, mappers and caches that live as long as the process; moving them out of
         # the collector's sight keeps each request's garbage collections short.
         gc.freeze()
-        tasks = [asyncio.create_task(job(app.state.session_factory)) for job in background]
         try:
-            yield
+            async with live_activity(settings) as app.state.live:
+                tasks = [asyncio.create_task(job(app.state.session_factory)) for job in background]
+                try:
+                    yield
+                finally:
+                    for task in tasks:
+                        task.cancel()
+                    await asyncio.gather(*tasks, return_exceptions=True)
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
             await engine.dispose()
 
     app = FastAPI(title="Rapport", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from api.activity.live import LiveActivity
 from api.activity.loaders import ActivityLoaders
 from api.auth.loaders import ApiTokenLoaders
 from api.auth.principal import Principal
@@ -37,6 +38,15 @@ class Context(BaseContext):
         session.info["request_id"] = request_id
         self._page_loaders: dict[Hashable, DataLoader[Any, Page[Any]]] = {}
         self.connection_params: dict[str, Any] = {}
+        self.live: LiveActivity | None = None
+        self.authorization = ""
+
+    def forget_loaded(self, principal: Principal) -> None:
+        """Start again with empty loaders, for `principal`: a live subscription's next result reads afresh."""
+        self.principal = principal
+        self._page_loaders.clear()
+        for name in [name for name, value in type(self).__dict__.items() if isinstance(value, cached_property)]:
+            self.__dict__.pop(name, None)
 
     @cached_property
     def activity(self) -> ActivityLoaders:
@@ -93,12 +103,14 @@ class SocketContext(BaseContext):
     once, so each gets a Context and a unit of work of its own (see api.extensions.UnitOfWork)."""
 
     def __init__(self, *, session_factory: async_sessionmaker[AsyncSession], principal: Principal,
-                 settings: Settings, request_id: str) -> None:
+                 settings: Settings, request_id: str, live: LiveActivity | None) -> None:
         super().__init__()
         self.session_factory = session_factory
         self.principal = principal
         self.settings = settings
         self.request_id = request_id
+        self.live = live
+        self.authorization = ""  # the Authorization of connection_init, checked again by live subscriptions
         self.connection_params: dict[str, Any] = {}
 
     def operation_context(self, session: AsyncSession) -> Context:
@@ -107,4 +119,6 @@ class SocketContext(BaseContext):
                           request_id=self.request_id)
         context.request = self.request
         context.connection_params = self.connection_params
+        context.live = self.live
+        context.authorization = self.authorization
         return context

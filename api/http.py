@@ -70,7 +70,7 @@ async def graphql_context(connection: HTTPConnection) -> AsyncIterator[Context |
     state = connection.app.state
     if connection.scope["type"] == "websocket":
         yield SocketContext(session_factory=state.session_factory, principal=NOBODY, settings=state.settings,
-                            request_id=request_id_of(connection))
+                            request_id=request_id_of(connection), live=getattr(state, "live", None))
         return
     if connection.scope.get("method") == "GET" and not connection.query_params.get("query"):
         yield None  # the GraphiQL page: no operation runs
@@ -96,4 +96,15 @@ class GraphQLEndpoint(GraphQLRouter):
                 context.principal = await sign_in(session, settings=context.settings, authorization=authorization)
             except Unauthenticated as error:
                 raise ConnectionRejectionError({"message": error.message}) from error
+        context.authorization = authorization
         return None
+
+
+async def check_again(session: AsyncSession, *, settings: Settings, authorization: str) -> Principal:
+    """The principal of a socket's token now, in a read of its own; Unauthenticated once it has expired or was
+    revoked, or its user deactivated."""
+    try:
+        with reading():
+            return await auth_service.authenticate(session, settings=settings, bearer=bearer_token(authorization))
+    finally:
+        await session.rollback()

@@ -31,6 +31,7 @@ from api.settings import Settings
 from api.sites.mutations import SiteMutations
 from api.sites.queries import SiteQueries
 from api.sites.subscriptions import SiteSubscriptions
+from api.activity.subscriptions import ActivitySubscriptions
 from api.webhooks.mutations import WebhookMutations
 from api.webhooks.queries import WebhookQueries
 
@@ -54,7 +55,7 @@ class Mutation(ClientMutations, SiteMutations, ReportMutations, AuthMutations, P
 
 
 @strawberry.type
-class Subscription(SiteSubscriptions):
+class Subscription(ActivitySubscriptions, SiteSubscriptions):
     """Every subscription, gathered from the domains."""
 
 

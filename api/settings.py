@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     graphql_validation_cache_size: int = Field(default=128, ge=1)
     rate_limit_points_per_minute: int = Field(default=5000, ge=1)
     ws_max_subscriptions: int = Field(default=20, ge=1)
+    ws_max_subscriptions_per_principal: int = Field(default=50, ge=1)
+    # How often a live subscription checks, with nothing to deliver, that its token still holds.
+    ws_recheck_seconds: float = Field(default=15, gt=0)
+    events_url: str = "memory://"
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     trusted_proxies: str = ""
 
@@ -173,6 +177,9 @@ class Settings(BaseSettings):
         """Refuse a configuration that cannot work, and a production one that still leans on embedded defaults."""
         if self.build_queue == "procrastinate" and not self.on_postgresql:
             raise SettingsError("RAPPORT_BUILD_QUEUE=procrastinate needs a PostgreSQL RAPPORT_DATABASE_URL")
+        if self.events_url.partition("://")[0].split("+")[0] not in ("memory", "redis", "rediss", "postgresql",
+                                                                      "postgres"):
+            raise SettingsError("RAPPORT_EVENTS_URL must be memory://, redis://host:port/db or postgresql://...")
         if self.smtp_url is not None:
             from api.delivery.mail import SmtpServer  # the URL's one reader; it imports these settings
 

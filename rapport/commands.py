@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import MofNCompleteColumn, Progress
 from rich.table import Table
 
+from api.activity.live import live_activity
 from api.app import create_app
 from api.auth import service as auth_service
 from api.database import upgrade_database
@@ -211,7 +212,7 @@ async def run_worker(settings: Settings, *, concurrency: int = 1, console: Conso
         console.print(f"build {build.id} of {outcome.slug}: {outcome.state.value}"
                       + (f" ({outcome.error})" if outcome.error else ""), markup=False)
 
-    async with database(settings) as session_factory:
+    async with database(settings) as session_factory, live_activity(settings):  # its reactions record activity
         await queue.run_workers(session_factory, settings=settings, concurrency=concurrency, on_done=done,
                                 on_ready=ready)
     console.print("worker stopped")

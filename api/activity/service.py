@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.activity.models import Activity, Audience
@@ -17,6 +17,7 @@ from api.projects.models import Milestone, Project, Risk, Visibility
 from api.reports.models import StatusReport
 
 ACTIVITY_ORDER = [Activity.occurred_at, Activity.id]
+ACTIVITY_ORDER_LOCK = 0x52617070  # "Rapp": the advisory lock that serializes activity writers on PostgreSQL
 # What the client never reads about: money (unless shared, which the activity cannot know later) and internals.
 PMO_ONLY_FIELDS = frozenset({"budget_at_completion", "actual_cost", "financials_shared", "currency", "manager_id",
                              "earning_rule"})
@@ -41,17 +42,20 @@ async def project_line(session: AsyncSession, *, project_id: int, created: bool,
     return (f"Project {project.code} changed: {_words(fields)}", Audience.PMO) if fields else None
 
 
-async def milestone_line(session: AsyncSession, *, milestone_id: int, happened: str,
-                         fields: Sequence[str] = ()) -> tuple[str, Audience] | None:
+async def milestone_line(session: AsyncSession, *, milestone_id: int, happened: str, fields: Sequence[str] = (),
+                         percent: int | None = None, status: str | None = None) -> tuple[str, Audience] | None:
+    """The line of a milestone event; `percent` and `status` are the event's own (by the time it is told, the
+    milestone may have moved on)."""
     milestone = await session.get(Milestone, milestone_id)
     if milestone is None:
         return None
+    status = status or milestone.status.value
     lines = {
         "created": f"{milestone.name} was planned for {milestone.baseline_date.isoformat()}",
-        "progress": f"{milestone.name} is {milestone.percent_complete}% complete "
-                    f"({STATUS_WORDS[milestone.status.value]})",
+        "progress": f"{milestone.name} is {percent if percent is not None else milestone.percent_complete}% "
+                    f"complete ({STATUS_WORDS[status]})",
         "submitted": f"{milestone.name} was submitted for acceptance",
-        "decided": f"{milestone.name} was {STATUS_WORDS[milestone.status.value]}",
+        "decided": f"{milestone.name} was {STATUS_WORDS[status]}",
     }
     if happened not in lines:
         shown = [field for field in fields if field not in PMO_ONLY_FIELDS]
@@ -84,6 +88,10 @@ async def record_activity(session: AsyncSession, *, event_id: int, kind: str, cl
     if existing is not None:
         return existing
     summary, audience = line
+    if session.bind.dialect.name == "postgresql":
+        # Ids in commit order: a subscriber that read up to id N never meets an N-1 committing later. The lock is
+        # the transaction's and ends with it (SQLite's single writer gives the same order by itself).
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ACTIVITY_ORDER_LOCK})
     activity = Activity(event_id=event_id, kind=kind, client_id=client_id, project_id=project_id,
                         actor_user_id=actor_user_id, subject_type=subject[0], subject_id=subject[1],
                         summary=summary[:500], audience=audience, occurred_at=occurred_at)
@@ -101,6 +109,22 @@ async def list_activity(session: AsyncSession, *, principal: Principal, page: Pa
     if project_id is not None:
         statement = statement.where(Activity.project_id == project_id)
     return await paginate(session, statement, key=ACTIVITY_ORDER, page=page, descending=True)
+
+
+async def activity_after(session: AsyncSession, *, principal: Principal, after_id: int, client_id: int | None,
+                         project_id: int | None, limit: int) -> list[Activity]:
+    """What the principal may see that was recorded after activity `after_id`, oldest first."""
+    statement = scoped(select(Activity), Activity, principal).where(Activity.id > after_id)
+    if client_id is not None:
+        statement = statement.where(Activity.client_id == client_id)
+    if project_id is not None:
+        statement = statement.where(Activity.project_id == project_id)
+    return list(await session.scalars(statement.order_by(Activity.id).limit(limit)))
+
+
+async def latest_activity_id(session: AsyncSession) -> int:
+    """Where "from now on" starts: the last activity recorded by anyone (0 before the first)."""
+    return await session.scalar(select(func.max(Activity.id))) or 0
 
 
 async def activity_pages_by_project(session: AsyncSession, *, principal: Principal, project_ids: Sequence[int],

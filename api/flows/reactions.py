@@ -152,10 +152,12 @@ async def note_activity(session: AsyncSession, event: DomainEvent, settings: Set
                                                        fields=event.fields)
         case MilestoneChanged() | MilestoneProgressReported() | MilestoneSubmitted() | MilestoneDecided():
             subject = ("Milestone", event.milestone_id)
-            line = await activity_service.milestone_line(session, milestone_id=event.milestone_id,
-                                                         happened=_milestone_happening(event),
-                                                         fields=event.fields if isinstance(event, MilestoneChanged)
-                                                         else ())
+            line = await activity_service.milestone_line(
+                session, milestone_id=event.milestone_id, happened=_milestone_happening(event),
+                fields=event.fields if isinstance(event, MilestoneChanged) else (),
+                percent=getattr(event, "percent_complete", None),
+                status=event.status if isinstance(event, MilestoneProgressReported)
+                else event.decision if isinstance(event, MilestoneDecided) else None)
         case RiskChanged():
             subject = ("Risk", event.risk_id)
             line = await activity_service.risk_line(session, risk_id=event.risk_id, created=event.created,
