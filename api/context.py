@@ -15,6 +15,7 @@ from api.activity.loaders import ActivityLoaders
 from api.auth.loaders import ApiTokenLoaders
 from api.auth.principal import Principal
 from api.clients.loaders import ClientLoaders
+from api.comments.loaders import CommentLoaders
 from api.cx.loaders import CxLoaders
 from api.delivery.loaders import DeliveryLoaders
 from api.earned_value.loaders import EarnedValueLoaders
@@ -59,6 +60,10 @@ class Context(BaseContext):
     @cached_property
     def clients(self) -> ClientLoaders:
         return ClientLoaders(session=self.session, principal=self.principal)
+
+    @cached_property
+    def comments(self) -> CommentLoaders:
+        return CommentLoaders(session=self.session, principal=self.principal)
 
     @cached_property
     def cx(self) -> CxLoaders:

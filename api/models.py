@@ -4,6 +4,7 @@ from api.activity.models import Activity
 from api.audit.models import AuditEvent
 from api.auth.models import ApiToken, Membership, Role, User
 from api.changes.models import ClientDataVersion, OutboxEvent, Reaction
+from api.comments.models import Comment, CommentRevision
 from api.cx.action_items.models import ActionItem
 from api.cx.feedback.models import Feedback
 from api.cx.mystery_shops.models import MysteryShop
@@ -25,6 +26,8 @@ __all__ = [
     "AuditEvent",
     "Base",
     "ClientDataVersion",
+    "Comment",
+    "CommentRevision",
     "Delivery",
     "Feedback",
     "Membership",

@@ -10,11 +10,13 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
 from api.activity.queries import ActivityQueries
+from api.activity.subscriptions import ActivitySubscriptions
 from api.auth.extensions import ScopeGuard
 from api.auth.mutations import AuthMutations
 from api.auth.queries import AuthQueries
 from api.clients.mutations import ClientMutations
 from api.clients.queries import ClientQueries
+from api.comments.mutations import CommentMutations
 from api.cx.mutations import CxMutations
 from api.cx.queries import CxQueries
 from api.delivery.mutations import DeliveryMutations
@@ -31,7 +33,6 @@ from api.settings import Settings
 from api.sites.mutations import SiteMutations
 from api.sites.queries import SiteQueries
 from api.sites.subscriptions import SiteSubscriptions
-from api.activity.subscriptions import ActivitySubscriptions
 from api.webhooks.mutations import WebhookMutations
 from api.webhooks.queries import WebhookQueries
 
@@ -50,7 +51,7 @@ class Query(AuthQueries, ClientQueries, ProjectQueries, SiteQueries, ReportQueri
 
 @strawberry.type
 class Mutation(ClientMutations, SiteMutations, ReportMutations, AuthMutations, ProjectMutations, CxMutations,
-               DeliveryMutations, WebhookMutations):
+               DeliveryMutations, WebhookMutations, CommentMutations):
     """Every mutation, gathered from the domains."""
 
 

@@ -26,11 +26,11 @@ from api.activity import service as activity_service
 from api.activity.models import Activity
 from api.auth.models import ApiToken, Membership, User
 from api.auth.principal import Principal
-from api.projects import service as project_service
-from api.settings import Settings
 from api.clients import service as client_service
 from api.kit.errors import DomainError, NotFound
 from api.kit.fanout import Fanout, open_fanout
+from api.projects import service as project_service
+from api.settings import Settings
 
 logger = logging.getLogger("rapport.live")
 _NOTES = "rapport_live_notes"

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.activity.models import Activity, Audience
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
+from api.comments.models import Comment
 from api.kit.batches import in_order
 from api.kit.pagination import Page, PageRequest, paginate, paginate_children
 from api.projects.models import Milestone, Project, Risk, Visibility
@@ -76,6 +77,18 @@ async def risk_line(session: AsyncSession, *, risk_id: int, created: bool, visib
 async def report_line(session: AsyncSession, *, report_id: int) -> tuple[str, Audience] | None:
     report = await session.get(StatusReport, report_id)
     return (f"Status report published: {report.title}", Audience.CLIENT) if report else None
+
+
+async def comment_line(session: AsyncSession, *, comment_id: int, happened: str) -> tuple[str, Audience] | None:
+    """A comment's line names what it is on, never its words: those stay with the comment, which can be deleted."""
+    comment = await session.get(Comment, comment_id)
+    if comment is None:
+        return None
+    entity = {"Milestone": Milestone, "Risk": Risk, "StatusReport": StatusReport}[comment.subject_type]
+    subject = await session.get(entity, comment.subject_id)
+    name = getattr(subject, "name", None) or getattr(subject, "title", "")
+    verb = {"added": "Comment on", "edited": "Comment edited on", "deleted": "Comment deleted on"}[happened]
+    return f"{verb} {name}", comment.audience
 
 
 async def record_activity(session: AsyncSession, *, event_id: int, kind: str, client_id: int, project_id: int,

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from api.activity.models import Activity, Audience
 from api.auth.models import ApiToken
 from api.auth.principal import Principal
+from api.comments.models import Comment
 from api.cx.action_items.models import ActionItem
 from api.cx.feedback.models import Feedback
 from api.cx.mystery_shops.models import MysteryShop
@@ -26,7 +27,7 @@ _BY_PROJECT = (Milestone, Risk, StatusReport, Assignment, MilestoneProgress)
 _BY_CLIENT = (Feedback, ActionItem, Site, SiteBuild)
 _STAFF_ONLY = (MysteryShop, SurveyInvitation)
 _BY_ENDPOINT = (WebhookSecret, Delivery)  # a client sees its own endpoints' requests; mail is PMO staff's only
-TENANT_ENTITIES = (Project, Organization, WebhookEndpoint, ActualCost, Activity, *_STAFF_ONLY, *_BY_PROJECT, *_BY_CLIENT,
+TENANT_ENTITIES = (Project, Organization, WebhookEndpoint, ActualCost, Activity, Comment, *_STAFF_ONLY, *_BY_PROJECT, *_BY_CLIENT,
                    *_BY_ENDPOINT)
 
 
@@ -62,6 +63,8 @@ def visible(entity: type[Any], principal: Principal) -> ColumnElement[bool]:
         assigned = select(Assignment.project_id).where(Assignment.organization_id.in_(principal.subcontractor_ids))
         return or_(Activity.client_id.in_(principal.client_ids) & (Activity.audience == Audience.CLIENT),
                    Activity.project_id.in_(assigned) & Activity.audience.in_([Audience.CLIENT, Audience.TEAM]))
+    if entity is Comment:
+        return _visible_comment(principal)
     if entity is ActualCost:
         # Money: the client's own people when the project shares its financials; subcontractors never.
         return ActualCost.project_id.in_(select(Project.id).where(Project.client_id.in_(principal.client_ids),
@@ -73,6 +76,19 @@ def visible(entity: type[Any], principal: Principal) -> ColumnElement[bool]:
     if entity in _STAFF_ONLY:
         return false()
     raise LookupError(f"no tenant rule for {entity.__name__}")
+
+
+def _visible_comment(principal: Principal) -> ColumnElement[bool]:
+    """By audience, as activity is, and never on what the viewer may not see (an internal risk, a draft report)."""
+    assigned = select(Assignment.project_id).where(Assignment.organization_id.in_(principal.subcontractor_ids))
+    audience = or_(Comment.client_id.in_(principal.client_ids) & (Comment.audience == Audience.CLIENT),
+                   Comment.project_id.in_(assigned) & Comment.audience.in_([Audience.CLIENT, Audience.TEAM]))
+    subject = or_(Comment.subject_type == "Milestone",
+                  (Comment.subject_type == "Risk") & Comment.subject_id.in_(
+                      select(Risk.id).where(Risk.visibility == Visibility.CLIENT)),
+                  (Comment.subject_type == "StatusReport") & Comment.subject_id.in_(
+                      select(StatusReport.id).where(StatusReport.state == ReportState.PUBLISHED)))
+    return audience & subject
 
 
 def _visible_endpoint(principal: Principal) -> ColumnElement[bool]:

@@ -16,6 +16,7 @@ from api.activity.models import Activity
 from api.audit.models import AuditEvent
 from api.auth.models import ApiToken, Membership, User
 from api.changes.models import ClientDataVersion, OutboxEvent, Reaction
+from api.comments.models import Comment, CommentRevision
 from api.cx.action_items.models import ActionItem
 from api.cx.feedback.models import Feedback
 from api.cx.mystery_shops.models import MysteryShop
@@ -182,6 +183,8 @@ SCOPES: dict[type, Scope] = {
     ClientDataVersion: Scope(nobody),
     Delivery: Scope(nobody),  # a record of what was sent: no page shows it
     NotificationPreference: Scope(nobody),  # a person's own choice of mail: no page shows it
+    Comment: Scope(by_project("project_id")),  # read through the API, whose answers the version keys
+    CommentRevision: Scope(nobody),  # written only beside a change to its comment
     Activity: Scope(nobody),  # made by a reaction after the change it tells of, which moved the version itself
     WebhookEndpoint: Scope(nobody),  # an integrator's settings: no page shows them
     WebhookSecret: Scope(nobody),

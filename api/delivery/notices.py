@@ -195,6 +195,27 @@ async def endpoint_notice(session: AsyncSession, *, settings: Settings, recipien
                    disabled=disabled, error=error)
 
 
+AUDIENCE_WORDS = {"CLIENT": "the client, PMO staff and the project's subcontractors",
+                  "TEAM": "PMO staff and the project's subcontractors", "PMO": "PMO staff"}
+
+
+async def comment_notice(session: AsyncSession, *, settings: Settings, recipient_id: int, comment_id: int) -> Notice:
+    """A comment that names its recipient, as they may read it now (not at all once deleted or out of reach)."""
+    data = await read_as(session, settings=settings, recipient_id=recipient_id,
+                         document=_document("decision_notice.graphql"), operation="CommentNotice",
+                         id=str(relay.GlobalID("Comment", str(comment_id))))
+    comment = data["node"]
+    if comment is None or comment["body"] is None or comment["subject"] is None:
+        raise NotVisible("the recipient cannot read this comment (any more)")
+    subject = comment["subject"]
+    project = subject["project"]
+    on = subject.get("name") or subject.get("title")
+    author = (comment["author"] or {"name": "Someone"})["name"]
+    return _render("comment_mention", settings=settings, subject=_one_line(f"{author} mentioned you on {on}"),
+                   client=project["client"], project=project, on=on, author=author, body=comment["body"],
+                   audience_words=AUDIENCE_WORDS[comment["audience"]])
+
+
 def _render(template: str, *, settings: Settings, subject: str, client: dict[str, Any], **values: Any) -> Notice:
     html, text = _environments()
     values |= {"subject": subject, "client_name": client["name"], "sender_name": _sender_name(settings)}

@@ -15,7 +15,9 @@ from api.delivery.models import DecisionNotices, NoticeKind, NotificationPrefere
 from api.kit.errors import Forbidden, Unauthenticated
 
 NOTICE_ROLES = (Role.CLIENT_CONTACT, Role.CLIENT_EXECUTIVE)
-DECISION_KINDS = frozenset({NoticeKind.MILESTONE_SUBMITTED, NoticeKind.ACCEPTANCE_SURVEY, NoticeKind.CLOSEOUT_SURVEY})
+# Notices addressed to one person about their own part (a decision, a survey, a comment naming them).
+DECISION_KINDS = frozenset({NoticeKind.MILESTONE_SUBMITTED, NoticeKind.ACCEPTANCE_SURVEY, NoticeKind.CLOSEOUT_SURVEY,
+                            NoticeKind.COMMENT_MENTION})
 
 
 @dataclass(frozen=True)

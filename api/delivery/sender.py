@@ -31,6 +31,7 @@ from api.delivery.models import Delivery, DeliveryChannel, DeliveryState, Notice
 from api.delivery.notices import (
     Notice,
     NotVisible,
+    comment_notice,
     digest_notice,
     endpoint_notice,
     milestone_notice,
@@ -101,6 +102,9 @@ async def compose(session: AsyncSession, *, settings: Settings, delivery: Delive
             return await endpoint_notice(session, settings=settings, recipient_id=recipient_id,
                                          endpoint_id=event.endpoint_id,  # type: ignore[attr-defined]
                                          disabled=event.disabled, error=event.error)  # type: ignore[attr-defined]
+        case NoticeKind.COMMENT_MENTION:
+            return await comment_notice(session, settings=settings, recipient_id=recipient_id,
+                                        comment_id=event.comment_id)  # type: ignore[attr-defined]
         case NoticeKind.ACCEPTANCE_SURVEY | NoticeKind.CLOSEOUT_SURVEY:
             if invitation is None or link is None:
                 raise NotVisible("the survey invitation this mail carried is gone")

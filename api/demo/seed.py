@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.demo.comments import add_comments
 from api.demo.cx_program import add_action_items, add_mystery_shops
 from api.demo.data import DEMO_PMO_SLUG
 from api.demo.earned_value import add_earned_value_history
@@ -55,6 +56,7 @@ async def seed_demo(session: AsyncSession, *, today: date, seed: int = DEMO_SEED
     responses = await add_feedback(session=session, rng=rng, cast=cast, projects=projects, today=today)
     await add_action_items(session=session, rng=rng, cast=cast, responses=responses, today=today)
     await add_mystery_shops(session=session, rng=rng, cast=cast, projects=projects, today=today)
+    await add_comments(session=session, projects=projects, today=today)
     return SeedResult(created=True, counts=await table_counts(session=session))
 
 

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.activity import service as activity_service
 from api.changes.events import ClientDataChanged, DomainEvent
 from api.changes.models import OutboxEvent
+from api.comments import service as comment_service
+from api.comments.events import CommentChanged
 from api.cx.action_items.events import ActionItemChanged
 from api.cx.action_items.models import ActionItemStatus
 from api.cx.feedback.events import FeedbackReceived
@@ -24,6 +26,7 @@ from api.cx.surveys.service import IssuedInvitation
 from api.delivery import service as delivery_service
 from api.delivery.events import WeeklyDigestDue
 from api.delivery.models import NoticeKind
+from api.delivery.preferences import preferences_of
 from api.projects.events import (
     MilestoneChanged,
     MilestoneDecided,
@@ -140,6 +143,20 @@ async def tell_webhook_owner(session: AsyncSession, event: WebhookEndpointFailin
                                                settings=settings)
 
 
+async def notify_mentioned(session: AsyncSession, event: CommentChanged, settings: Settings) -> None:
+    """Mail the people a comment newly names who may read it and want personal notices for that client."""
+    readers = await comment_service.readers_among(session, comment_id=event.comment_id,
+                                                  user_ids=event.mentioned_user_ids)
+    if not readers or event.client_id is None:
+        return
+    wanted = await preferences_of(session, client_id=event.client_id, user_ids=readers)
+    for user_id in readers:
+        if wanted[user_id].wants(NoticeKind.COMMENT_MENTION):
+            await delivery_service.queue_notice_to(session, event_id=event.event_id, user_id=user_id,
+                                                   client_id=event.client_id, kind=NoticeKind.COMMENT_MENTION,
+                                                   settings=settings)
+
+
 async def note_activity(session: AsyncSession, event: DomainEvent, settings: Settings) -> None:
     """Tell what happened on a project as an Activity for the audience that may read about it."""
     row = await session.get(OutboxEvent, event.event_id)
@@ -162,6 +179,9 @@ async def note_activity(session: AsyncSession, event: DomainEvent, settings: Set
             subject = ("Risk", event.risk_id)
             line = await activity_service.risk_line(session, risk_id=event.risk_id, created=event.created,
                                                     visibility=event.visibility, fields=event.fields)
+        case CommentChanged():
+            subject = ("Comment", event.comment_id)
+            line = await activity_service.comment_line(session, comment_id=event.comment_id, happened=event.happened)
         case ReportPublished():
             subject = ("StatusReport", event.report_id)
             line = await activity_service.report_line(session, report_id=event.report_id)
@@ -200,6 +220,7 @@ FLOWS: dict[type[DomainEvent], tuple[Flow, ...]] = {
     MilestoneSubmitted: (Flow("notify_reviewers", notify_reviewers), WEBHOOKS, ACTIVITY),
     MilestoneDecided: (Flow("invite_acceptors", invite_acceptors), WEBHOOKS, ACTIVITY),
     ProjectChanged: (ACTIVITY,),
+    CommentChanged: (Flow("notify_mentioned", notify_mentioned), ACTIVITY),
     MilestoneChanged: (ACTIVITY,),
     MilestoneProgressReported: (ACTIVITY,),
     RiskChanged: (ACTIVITY,),

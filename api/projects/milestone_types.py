@@ -13,13 +13,14 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.auth.permissions import sees_financials
-from api.kit.connections import Connection
+from api.kit.connections import Connection, paged
 from api.kit.money import Money
 from api.kit.nodes import LoadedNode
 from api.kit.pagination import Page, PageRequest
 from api.projects import milestone_service, models
 
 if TYPE_CHECKING:
+    from api.comments.types import Comment
     from api.projects.types import Project
 
 MilestoneKind = strawberry.enum(models.MilestoneKind, name="MilestoneKind")
@@ -55,6 +56,14 @@ class Milestone(LoadedNode, relay.Node):
         from api.projects.types import Project
 
         return Project.from_model(await info.context.projects.by_id.load(self.project_id))
+
+    @strawberry.field(description="Comments on this milestone the viewer may read, oldest first.")
+    @paged
+    async def comments(self, info: Info, page: PageRequest) -> Connection[
+            Annotated[Comment, strawberry.lazy("api.comments.types")]]:
+        from api.comments.types import subject_comments
+
+        return await subject_comments(info, subject_type="Milestone", subject_id=self.id, page=page)
 
     @classmethod
     def from_model(cls, milestone: models.Milestone) -> Milestone:

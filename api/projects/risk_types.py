@@ -11,12 +11,13 @@ from strawberry import relay
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from api.kit.connections import Connection
+from api.kit.connections import Connection, paged
 from api.kit.nodes import LoadedNode
 from api.kit.pagination import Page, PageRequest
 from api.projects import models, risk_service
 
 if TYPE_CHECKING:
+    from api.comments.types import Comment
     from api.projects.types import Project
 
 RiskKind = strawberry.enum(models.RiskKind, name="RiskKind")
@@ -46,6 +47,14 @@ class Risk(LoadedNode, relay.Node):
         from api.projects.types import Project
 
         return Project.from_model(await info.context.projects.by_id.load(self.project_id))
+
+    @strawberry.field(description="Comments on this risk or issue the viewer may read, oldest first.")
+    @paged
+    async def comments(self, info: Info, page: PageRequest) -> Connection[
+            Annotated[Comment, strawberry.lazy("api.comments.types")]]:
+        from api.comments.types import subject_comments
+
+        return await subject_comments(info, subject_type="Risk", subject_id=self.id, page=page)
 
     @classmethod
     def from_model(cls, risk: models.Risk) -> Risk:

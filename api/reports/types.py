@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -20,6 +20,9 @@ from api.kit.pagination import Page, PageRequest
 from api.projects.types import Project, ProjectHealth
 from api.reports import models
 from api.reports import service as report_service
+
+if TYPE_CHECKING:
+    from api.comments.types import Comment
 
 ReportCadence = strawberry.enum(models.ReportCadence, name="ReportCadence")
 ReportState = strawberry.enum(models.ReportState, name="ReportState")
@@ -43,6 +46,14 @@ class ReportMetrics:
         ):
             return None
         return self.cost
+
+    @strawberry.field(description="Comments on this report the viewer may read, oldest first.")
+    @paged
+    async def comments(self, info: Info, page: PageRequest) -> Connection[
+            Annotated[Comment, strawberry.lazy("api.comments.types")]]:
+        from api.comments.types import subject_comments
+
+        return await subject_comments(info, subject_type="StatusReport", subject_id=self.id, page=page)
 
     @classmethod
     def from_snapshot(cls, metrics: dict[str, Any], *, project_id: int) -> ReportMetrics:

@@ -23,6 +23,7 @@ from api.auth import api_tokens
 from api.auth.models import ApiToken, Role
 from api.auth.principal import Grant, Principal
 from api.changes.models import OutboxEvent
+from api.comments.models import Comment
 from api.kit.database import create_engine, create_session_factory
 from api.models import Base
 from api.organizations.models import OrganizationKind
@@ -79,9 +80,14 @@ async def _world(session: AsyncSession) -> World:
                         audience=Audience.CLIENT, occurred_at=datetime.now(UTC))
     session.add(activity)
     await session.flush()
+    milestone = await make_milestone(session, project=project)
+    comment = Comment(client_id=alpha.id, project_id=project.id, subject_type="Milestone", subject_id=milestone.id,
+                      audience=Audience.CLIENT, body="Alpha's own words", created_at=datetime.now(UTC))
+    session.add(comment)
+    await session.flush()
     a_ids = {
         "Client": alpha.id, "Project": project.id, "Feedback": feedback.id, "SiteBuild": build.id, "ApiToken": token.id,
-        "Milestone": (await make_milestone(session, project=project)).id,
+        "Milestone": milestone.id, "Comment": comment.id,
         "Risk": (await make_risk(session, project=project)).id,
         "StatusReport": (await make_status_report(session, project=project, state=ReportState.PUBLISHED)).id,
         "ActionItem": (await make_action_item(session, client=alpha, feedback_id=feedback.id)).id,
@@ -175,6 +181,10 @@ MUTATIONS: list[tuple[str, str, dict[str, Any], str, str]] = [
     ("updateMilestone", "milestone", {"status": "ACCEPTED"}, "id", "Milestone"),
     ("createRisk", "risk", {"title": "R", "probability": 2, "impact": 2, "ownerName": "X"}, "projectId", "Project"),
     ("updateRisk", "risk", {"title": "Renamed"}, "id", "Risk"),
+    ("addComment", "comment", {"body": "Taken over", "audience": "CLIENT"}, "subjectId", "Milestone"),
+    ("addComment", "comment", {"body": "Taken over", "audience": "CLIENT"}, "subjectId", "StatusReport"),
+    ("editComment", "comment", {"body": "Taken over"}, "id", "Comment"),
+    ("deleteComment", "comment", {}, "id", "Comment"),
     ("createStatusReport", "statusReport", {"cadence": "MONTHLY", "periodStart": "2026-04-01",
                                             "periodEnd": "2026-04-30", "title": "T"}, "projectId", "Project"),
     ("updateStatusReport", "statusReport", {"title": "Renamed"}, "id", "StatusReport"),

@@ -14,11 +14,13 @@ import pytest
 from graphql import GraphQLObjectType
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.activity.models import Audience
 from api.auth import scopes as token_scopes
 from api.auth.models import ApiToken, Role
 from api.auth.principal import Principal
 from api.changes.models import OutboxEvent
 from api.changes.service import data_version
+from api.comments.models import Comment
 from api.cx.action_items.models import ActionItemStatus
 from api.delivery.models import Delivery, DeliveryChannel, DeliveryState, NoticeKind
 from api.organizations.models import Organization, OrganizationKind
@@ -48,6 +50,9 @@ SEEN_ELSEWHERE = {
     "recordMysteryShop": "client executives may see mystery shops through the API; a site's reader does not",
     "updateMilestone": "clients see a milestone's percent complete through the API; its site shows status and dates",
     "recordActualCost": "clients see a project's CPI through the API; its site shows cost only when it is shared",
+    "addComment": "comments are read through the API; a site shows no comment",
+    "editComment": "comments are read through the API; a site shows no comment",
+    "deleteComment": "comments are read through the API; a site shows no comment",
 }
 
 
@@ -66,6 +71,7 @@ class World:
     contact: Principal
     delivery_id: int
     endpoint_id: int
+    comment_id: int
 
 
 Case = Callable[[World], tuple[Principal, dict[str, Any]]]
@@ -117,6 +123,10 @@ CASES: dict[str, Case] = {
                                                   "eventTypes": ["STATUS_REPORT_PUBLISHED"]}),
     "rotateWebhookSecret": lambda w: (w.admin, {"endpointId": global_id("WebhookEndpoint", w.endpoint_id)}),
     "disableWebhookEndpoint": lambda w: (w.admin, {"endpointId": global_id("WebhookEndpoint", w.endpoint_id)}),
+    "addComment": lambda w: (w.staff, {"subjectId": global_id("Milestone", w.milestone_id), "body": "On track?",
+                                       "audience": "CLIENT"}),
+    "editComment": lambda w: (w.staff, {"id": global_id("Comment", w.comment_id), "body": "Still on track?"}),
+    "deleteComment": lambda w: (w.staff, {"id": global_id("Comment", w.comment_id)}),
     "recordMysteryShop": lambda w: (w.staff, {"clientId": client_id(w.harbor.id), "touchpoint": "SUPPORT",
                                               "conductedOn": "2026-05-01", "notes": "",
                                               "criteria": [{"criterion": "Greeting", "score": 4, "maxScore": 5,
@@ -161,13 +171,17 @@ async def _world(session: AsyncSession) -> World:
     endpoint = WebhookEndpoint(url="http://127.0.0.1:9/hooks", event_types=["site.published"], client_id=harbor.id,
                                owner=EndpointOwner.PMO, owner_organization_id=pmo.id)
     session.add(endpoint)
+    comment = Comment(client_id=harbor.id, project_id=project.id, subject_type="Milestone", subject_id=milestone.id,
+                      audience=Audience.CLIENT, author_user_id=staff_user.id, body="On track.",
+                      created_at=datetime.now(UTC))
+    session.add(comment)
     await session.commit()
     return World(staff=principal(pmo.id, Role.PMO_STAFF, user_id=staff_user.id),
                  admin=principal(pmo.id, Role.PMO_ADMIN, user_id=admin_user.id), harbor=harbor, parks=parks,
                  project_id=project.id, milestone_id=milestone.id, risk_id=risk.id, action_item_id=item.id,
                  draft_id=draft.id, token_id=token.id,
                  contact=principal(harbor.id, Role.CLIENT_CONTACT, user_id=contacts["harbor"].id),
-                 delivery_id=delivery.id, endpoint_id=endpoint.id)
+                 delivery_id=delivery.id, endpoint_id=endpoint.id, comment_id=comment.id)
 
 
 async def _state(session: AsyncSession, client: Organization, settings: Any) -> tuple[str, int]:

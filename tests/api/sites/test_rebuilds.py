@@ -49,6 +49,9 @@ EXEMPT = {
     "submitFeedback": "CX figures refresh on the scheduled build: a rebuild per answer would let a reader tell one "
                       "person's answer from the change it made",
     "recordMysteryShop": "mystery shops are internal",
+    "addComment": "a site shows no comment (only the activity line a reaction makes of it)",
+    "editComment": "a site shows no comment",
+    "deleteComment": "a site shows no comment",
 }
 
 

@@ -1,0 +1,1 @@
+"""Comments on milestones, risks and status reports, each for one audience."""
