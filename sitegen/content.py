@@ -70,6 +70,7 @@ class Project:
     next_milestone: dict | None = None
     earned_value: dict | None = None  # at the site's today; amounts null where the client does not see money
     trend: tuple[dict, ...] = ()  # earned value at each month end since the start, oldest first
+    activity: tuple[dict, ...] = ()  # the client-audience activity of the last 30 days, newest first (20 at most)
 
     @property
     def page_name(self) -> str:
@@ -129,6 +130,7 @@ def _read_project(node: dict) -> Project:
         next_milestone=node.get("nextMilestone"),
         earned_value=node.get("earnedValue"),
         trend=tuple(sorted(node.get("earnedValueTrend") or (), key=lambda point: point["asOf"])),
+        activity=tuple(edge["node"] for edge in (node.get("activity") or {"edges": []})["edges"]),
     )
 
 

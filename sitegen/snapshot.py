@@ -6,6 +6,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, time, timedelta
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.principal import Principal
 from api.context import Context
+from api.earned_value import service as earned_value_service
 from api.schema import get_schema
 from api.settings import Settings
 
@@ -32,6 +34,7 @@ class SnapshotError(RuntimeError):
 PROJECT_LISTS = {"assignments": "ProjectAssignments", "milestones": "ProjectMilestones", "risks": "ProjectRisks",
                  "statusReports": "ProjectStatusReports"}
 Connection = dict[str, Any]
+ACTIVITY_DAYS = 30  # a project page's "Recent activity": the client-audience activity of the last 30 days
 
 
 async def fetch_snapshot(session: AsyncSession, *, settings: Settings, client_id: int, slug: str) -> dict[str, Any]:
@@ -42,10 +45,13 @@ async def fetch_snapshot(session: AsyncSession, *, settings: Settings, client_id
         settings=settings,
         request_id=f"sitegen-{uuid.uuid4().hex[:12]}",
     )
-    data = await _execute(context, "SiteSnapshot", slug=slug, after=None)
+    today = (await earned_value_service.today_for_clients(session, client_ids=[client_id]))[client_id]
+    since = datetime.combine(today - timedelta(days=ACTIVITY_DAYS), time(), tzinfo=UTC).isoformat()
+    data = await _execute(context, "SiteSnapshot", slug=slug, after=None, activitySince=since)
 
     async def more_projects(after: str) -> Connection:
-        return (await _execute(context, "SiteSnapshot", slug=slug, after=after))["client"]["projects"]
+        return (await _execute(context, "SiteSnapshot", slug=slug, after=after,
+                               activitySince=since))["client"]["projects"]
 
     await _page_on(data["client"]["projects"], more_projects)
     for edge in data["client"]["projects"]["edges"]:

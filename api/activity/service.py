@@ -141,9 +141,12 @@ async def latest_activity_id(session: AsyncSession) -> int:
 
 
 async def activity_pages_by_project(session: AsyncSession, *, principal: Principal, project_ids: Sequence[int],
-                                    page: PageRequest) -> list[Page[Activity]]:
-    """One page of each project's activity the principal may see, newest first, in one query."""
-    return await paginate_children(session, scoped(select(Activity), Activity, principal), entity=Activity,
+                                    page: PageRequest, since: datetime | None = None) -> list[Page[Activity]]:
+    """One page of each project's activity the principal may see (from `since` on), newest first, in one query."""
+    statement = scoped(select(Activity), Activity, principal)
+    if since is not None:
+        statement = statement.where(Activity.occurred_at >= since)
+    return await paginate_children(session, statement, entity=Activity,
                                    parent=Activity.project_id, parent_ids=project_ids, key=ACTIVITY_ORDER,
                                    page=page, descending=True)
 

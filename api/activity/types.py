@@ -65,7 +65,8 @@ class Activity(LoadedNode, relay.Node):
         return info.context.activity.by_id
 
 
-async def project_activity(info: Info, *, project_id: int, page: PageRequest) -> Connection[Activity]:
+async def project_activity(info: Info, *, project_id: int, page: PageRequest,
+                           since: datetime | None = None) -> Connection[Activity]:
     """Project.activity: one page per project, batched over every project the request asks about."""
     from api.activity import service as activity_service
 
@@ -73,7 +74,7 @@ async def project_activity(info: Info, *, project_id: int, page: PageRequest) ->
 
     async def batch(project_ids: Any) -> Any:
         return await activity_service.activity_pages_by_project(context.session, principal=context.principal,
-                                                                project_ids=project_ids, page=page)
+                                                                project_ids=project_ids, page=page, since=since)
 
-    loaded = await context.page_loader("Project.activity", (page,), batch).load(project_id)
+    loaded = await context.page_loader("Project.activity", (page, since), batch).load(project_id)
     return Connection.from_page(loaded, Activity.from_model)

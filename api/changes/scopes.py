@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, inspect, select
 
-from api.activity.models import Activity
+from api.activity.models import Activity, Audience
 from api.audit.models import AuditEvent
 from api.auth.models import ApiToken, Membership, User
 from api.changes.models import ClientDataVersion, OutboxEvent, Reaction
@@ -185,7 +185,8 @@ SCOPES: dict[type, Scope] = {
     NotificationPreference: Scope(nobody),  # a person's own choice of mail: no page shows it
     Comment: Scope(by_project("project_id")),  # read through the API, whose answers the version keys
     CommentRevision: Scope(nobody),  # written only beside a change to its comment
-    Activity: Scope(nobody),  # made by a reaction after the change it tells of, which moved the version itself
+    # Made by a reaction after the change it tells of: the client's sites show its CLIENT lines.
+    Activity: Scope(seen_when("audience", [Audience.CLIENT], by_client("client_id"))),
     WebhookEndpoint: Scope(nobody),  # an integrator's settings: no page shows them
     WebhookSecret: Scope(nobody),
 }

@@ -150,13 +150,14 @@ class Project(LoadedNode, relay.Node):
     async def actual_costs(self, info: Info, page: PageRequest) -> Connection[ActualCostEntry]:
         return await project_actual_costs(info, project_id=self.id, page=page, currency=self.currency)
 
-    @strawberry.field(description="What happened on this project that the viewer may see, newest first.")
+    @strawberry.field(description="What happened on this project that the viewer may see, newest first; with "
+                                  "`since`, only what happened from then on.")
     @paged
-    async def activity(self, info: Info, page: PageRequest) -> Connection[
+    async def activity(self, info: Info, page: PageRequest, since: datetime | None = None) -> Connection[
             Annotated[Activity, strawberry.lazy("api.activity.types")]]:
         from api.activity.types import project_activity
 
-        return await project_activity(info, project_id=self.id, page=page)
+        return await project_activity(info, project_id=self.id, page=page, since=since)
 
     @strawberry.field(description="The PMO project manager; null when none is named.")
     async def manager(self, info: Info) -> Person | None:

@@ -8,10 +8,12 @@ from markupsafe import Markup
 
 from sitegen.content import HEALTH_MARKERS, PHASE_LABELS, STATUS_LABELS, Project
 from sitegen.pages.common import badge, day, page, progress, table
+from sitegen.pages.project import activity_list
 
 CARD_GROUPS = (("ACTIVE", "Active projects"), ("ON_HOLD", "On hold"), ("PLANNED", "Planned"))
 OPEN_STATUSES = frozenset(status for status, _ in CARD_GROUPS)
 LATEST_REPORTS = 5
+LATEST_ACTIVITY = 5
 
 
 def home_page(client_name: str, projects: list[Project]) -> str:
@@ -36,6 +38,7 @@ def home_page(client_name: str, projects: list[Project]) -> str:
         parts.append(Markup('<h2 id="closed-projects">Closed and cancelled projects</h2>'))
         parts.append(_finished_table(finished))
     parts += [Markup("<h2>Latest status reports</h2>"), _latest_reports(projects),
+              Markup('<h2 id="recent-activity">Recent activity</h2>'), _latest_activity(projects),
               Markup("<h2>Tell us how we are doing</h2>"),
               Markup('<p><a href="feedback.html">Give feedback</a> on any part of our work with you.</p>'),
               Markup("<h2>Follow along</h2>"),
@@ -43,6 +46,14 @@ def home_page(client_name: str, projects: list[Project]) -> str:
                      'feed reader, and every milestone in your calendar: <a href="milestones.ics" '
                      'type="text/calendar">milestones.ics</a>.</p>')]
     return page(parts)
+
+
+def _latest_activity(projects: list[Project]) -> Markup:
+    """The five latest lines of activity across projects, each naming its project."""
+    latest = sorted(((item, project) for project in projects for item in project.activity),
+                    key=lambda pair: (pair[0]["occurredAt"], pair[1].code), reverse=True)[:LATEST_ACTIVITY]
+    return activity_list([(item, Markup(' <a href="projects/{}.html">{}</a>').format(project.page_name, project.code))
+                          for item, project in latest])
 
 
 def upcoming_milestone(project: Project) -> dict | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from markupsafe import Markup
 
 from sitegen.charts import bar_chart, line_chart
@@ -59,8 +61,18 @@ def project_page(project: Project) -> str:
     if project.financials is not None:
         parts += [Markup('<h2 id="budget">Budget</h2>'), _budget(project.financials)]
     parts += [Markup('<h2 id="risks">Risks and issues</h2>'), _risks(project),
-              Markup('<h2 id="reports">Status reports</h2>'), _reports(project)]
+              Markup('<h2 id="reports">Status reports</h2>'), _reports(project),
+              Markup('<h2 id="recent-activity">Recent activity</h2>'), activity_list([(item, Markup()) for item in project.activity])]
     return page(parts, front_matter={"health": project.health["overall"]})
+
+
+def activity_list(items: Sequence[tuple[dict, Markup]]) -> Markup:
+    """What happened, newest first: each line with its day, what the caller puts after it, and its summary."""
+    if not items:
+        return Markup('<p class="muted">Nothing new in the last 30 days.</p>')
+    lines = Markup("\n").join(Markup("<li>{}{}: {}</li>").format(day(item["occurredAt"]), after, item["summary"])
+                               for item, after in items)
+    return Markup('<ul class="activity">\n{}\n</ul>').format(lines)
 
 
 def health_table(health: dict[str, str], *, label_id: str) -> Markup:

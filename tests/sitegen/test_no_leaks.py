@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from api.activity.models import Activity, Audience
 from api.auth.models import Role
+from api.changes.models import OutboxEvent
+from api.comments.models import Comment
 from api.cx.action_items.models import ActionItemStatus
 from api.cx.models import Touchpoint
 from api.database import upgrade_database
@@ -43,6 +46,9 @@ INTERNAL_CANARIES = (
     "CANARY-DRAFT-SUMMARY-7742", "CANARY-DRAFT-NEXT-7743",
     # The unshared project's earned value, actual cost and estimate at completion, in any format.
     "493827", "493,827", "123456", "123,456", "246913", "246,913",
+    # Comments (a site shows none, whatever their audience) and the activity of TEAM and PMO audiences.
+    "CANARY-CLIENT-COMMENT-7744", "CANARY-TEAM-COMMENT-7745", "CANARY-PMO-COMMENT-7746", "CANARY-TEAM-ACTIVITY-7747",
+    "CANARY-PMO-ACTIVITY-7748", "CANARY-OLD-ACTIVITY-7749",
 )
 ALPHA_NAME, BRAVO_NAME = "Alpha Water Board", "Bravo Canary Transit ZQX"
 BRAVO_CANARIES = (BRAVO_NAME, "ZQX-PROJECT", "ZQX-SUMMARY", "ZQX-REPORT", "ZQX-RISK", "ZQX-MILESTONE", "ZQX-ACTION")
@@ -74,6 +80,7 @@ async def _seed_alpha(session, alpha) -> None:
         if project is hidden:
             session.add(ActualCost(project_id=hidden.id, period_end=date(2026, 2, 28), amount=Decimal("123456789.01")))
         await make_risk(session, project=project, title="Pipe supply", description="Lead times are long.")
+        await _seed_conversation(session, project)
         await make_risk(session, project=project, visibility=Visibility.INTERNAL, title="CANARY-RISK-TITLE-7732",
                         description="CANARY-RISK-TEXT-7733", mitigation="CANARY-RISK-TEXT-7733")
     await make_mystery_shop(session, client=alpha, notes="CANARY-SHOP-NOTES-7734",
@@ -92,6 +99,29 @@ async def _seed_alpha(session, alpha) -> None:
     await make_action_item(session, client=alpha, title="CANARY-HIDDEN-ACTION-7738", you_said="CANARY-HIDDEN-SAID-7739",
                            we_did="CANARY-HIDDEN-DID-7740", status=ActionItemStatus.DONE, completed_at=done,
                            client_visible=False)
+
+
+async def _seed_conversation(session, project) -> None:
+    """Comments in every audience, and activity for each audience, one line of it older than the site shows."""
+    milestone = await make_milestone(session, project=project, name="Meters delivered")
+    now = datetime.now(UTC)
+    for audience in Audience:
+        session.add(Comment(client_id=project.client_id, project_id=project.id, subject_type="Milestone",
+                            subject_id=milestone.id, audience=audience, body=f"CANARY-{audience.value}-COMMENT-"
+                            f"{7744 + list(Audience).index(audience)}", created_at=now))
+    lines = [(Audience.CLIENT, f"{project.code} meters delivered to the depot", now - timedelta(hours=2)),
+             (Audience.TEAM, "CANARY-TEAM-ACTIVITY-7747", now - timedelta(hours=1)),
+             (Audience.PMO, "CANARY-PMO-ACTIVITY-7748", now),
+             (Audience.CLIENT, "CANARY-OLD-ACTIVITY-7749", now - timedelta(days=40))]
+    for audience, summary, when in lines:
+        event = OutboxEvent(kind="MilestoneChanged", client_id=project.client_id, payload={}, occurred_at=when,
+                            dispatched_at=when)
+        session.add(event)
+        await session.flush()
+        session.add(Activity(event_id=event.id, kind="MilestoneChanged", client_id=project.client_id,
+                             project_id=project.id, subject_type="Milestone", subject_id=milestone.id,
+                             summary=summary, audience=audience, occurred_at=when))
+    await session.flush()
 
 
 async def _seed_bravo(session, bravo) -> None:
@@ -155,6 +185,9 @@ def test_the_sites_show_what_the_client_may_see(published):
     assert [name for name in alpha if name.startswith("reports/")] == ["reports/aw-1-2026-03-31.html",
                                                                      "reports/aw-2-2026-03-31.html"]
     assert "ZQX-PROJECT Signals" in _files(published["bravo"])["index.html"]
+    for code in ("AW-1", "AW-2"):
+        assert f"{code} meters delivered to the depot" in alpha[f"projects/{code.lower()}.html"]
+        assert f'<a href="projects/{code.lower()}.html">{code}</a>: {code} meters delivered' in alpha["index.html"]
 
 
 def test_no_file_holds_anything_internal_or_another_clients(published):
