@@ -28,6 +28,7 @@ from api.limits.bodies import BodyLimit
 from api.schema import get_schema
 from api.settings import Settings, get_settings
 from api.sites.headers import SITE_HEADERS
+from api.update_requests.pages import update_router
 
 
 class GraphQLRoutes(SequentialBatches, GraphQLEndpoint):
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, background: Sequence[Backgro
     app.include_router(graphql, prefix="/graphql")
     app.include_router(survey_router(settings))
     app.include_router(unsubscribe_router(settings))
+    app.include_router(update_router(settings))
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 

@@ -24,6 +24,7 @@ from api.projects.loaders import ProjectLoaders
 from api.reports.loaders import ReportLoaders
 from api.settings import Settings
 from api.sites.loaders import SiteLoaders
+from api.update_requests.loaders import UpdateRequestLoaders
 from api.webhooks.loaders import WebhookLoaders
 
 
@@ -76,6 +77,10 @@ class Context(BaseContext):
     @cached_property
     def earned_value(self) -> EarnedValueLoaders:
         return EarnedValueLoaders(session=self.session, principal=self.principal)
+
+    @cached_property
+    def update_requests(self) -> UpdateRequestLoaders:
+        return UpdateRequestLoaders(session=self.session, principal=self.principal)
 
     @cached_property
     def webhooks(self) -> WebhookLoaders:

@@ -15,6 +15,7 @@ from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import ActualCost, Assignment, Milestone, MilestoneProgress, Project, Risk
 from api.reports.models import StatusReport
 from api.sites.models import Site, SiteBuild
+from api.update_requests.models import UpdateRequest, UpdateRequestItem
 from api.webhooks.models import WebhookEndpoint, WebhookSecret
 
 __all__ = [
@@ -46,6 +47,8 @@ __all__ = [
     "SiteBuild",
     "StatusReport",
     "SurveyInvitation",
+    "UpdateRequest",
+    "UpdateRequestItem",
     "User",
     "WebhookEndpoint",
     "WebhookSecret",

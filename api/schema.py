@@ -33,13 +33,15 @@ from api.settings import Settings
 from api.sites.mutations import SiteMutations
 from api.sites.queries import SiteQueries
 from api.sites.subscriptions import SiteSubscriptions
+from api.update_requests.mutations import UpdateRequestMutations
+from api.update_requests.queries import UpdateRequestQueries
 from api.webhooks.mutations import WebhookMutations
 from api.webhooks.queries import WebhookQueries
 
 
 @strawberry.type
 class Query(AuthQueries, ClientQueries, ProjectQueries, SiteQueries, ReportQueries, CxQueries, DeliveryQueries,
-            WebhookQueries, EarnedValueQueries, ActivityQueries):
+            WebhookQueries, EarnedValueQueries, ActivityQueries, UpdateRequestQueries):
     @strawberry.field(description="Any object by its global id, or null when it does not exist or is not visible.")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         return await resolve_node(info, id)
@@ -51,7 +53,7 @@ class Query(AuthQueries, ClientQueries, ProjectQueries, SiteQueries, ReportQueri
 
 @strawberry.type
 class Mutation(ClientMutations, SiteMutations, ReportMutations, AuthMutations, ProjectMutations, CxMutations,
-               DeliveryMutations, WebhookMutations, CommentMutations):
+               DeliveryMutations, WebhookMutations, CommentMutations, UpdateRequestMutations):
     """Every mutation, gathered from the domains."""
 
 

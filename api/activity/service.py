@@ -9,6 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.activity.models import Activity, Audience
+from api.auth.models import User
 from api.auth.principal import Principal
 from api.auth.scoping import scoped
 from api.comments.models import Comment
@@ -16,6 +17,7 @@ from api.kit.batches import in_order
 from api.kit.pagination import Page, PageRequest, paginate, paginate_children
 from api.projects.models import Milestone, Project, Risk, Visibility
 from api.reports.models import StatusReport
+from api.update_requests.models import UpdateRequest
 
 ACTIVITY_ORDER = [Activity.occurred_at, Activity.id]
 ACTIVITY_ORDER_LOCK = 0x52617070  # "Rapp": the advisory lock that serializes activity writers on PostgreSQL
@@ -89,6 +91,21 @@ async def comment_line(session: AsyncSession, *, comment_id: int, happened: str)
     name = getattr(subject, "name", None) or getattr(subject, "title", "")
     verb = {"added": "Comment on", "edited": "Comment edited on", "deleted": "Comment deleted on"}[happened]
     return f"{verb} {name}", comment.audience
+
+
+async def update_request_line(session: AsyncSession, *, request_id: int,
+                              happened: str) -> tuple[str, Audience] | None:
+    """Between the PMO and the person asked, and the subcontractors on the project: never the client's."""
+    request = await session.get(UpdateRequest, request_id)
+    if request is None:
+        return None
+    recipient = await session.get(User, request.recipient_user_id)
+    name = recipient.name if recipient else "someone"
+    due = request.due_date.isoformat()
+    lines = {"requested": f"Update requested from {name}, due {due}", "answered": f"{name} answered the update request",
+             "cancelled": f"Update request to {name} cancelled", "overdue": f"Update request to {name} is overdue "
+                                                                             f"(due {due})"}
+    return lines[happened], Audience.TEAM
 
 
 async def record_activity(session: AsyncSession, *, event_id: int, kind: str, client_id: int, project_id: int,

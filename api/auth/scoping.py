@@ -19,6 +19,7 @@ from api.organizations.models import Organization
 from api.projects.models import ActualCost, Assignment, Milestone, MilestoneProgress, Project, Risk, Visibility
 from api.reports.models import ReportState, StatusReport
 from api.sites.models import Site, SiteBuild
+from api.update_requests.models import UpdateRequest
 from api.webhooks.models import EndpointOwner, WebhookEndpoint, WebhookSecret
 
 S = TypeVar("S", bound=Select[Any])
@@ -27,7 +28,7 @@ _BY_PROJECT = (Milestone, Risk, StatusReport, Assignment, MilestoneProgress)
 _BY_CLIENT = (Feedback, ActionItem, Site, SiteBuild)
 _STAFF_ONLY = (MysteryShop, SurveyInvitation)
 _BY_ENDPOINT = (WebhookSecret, Delivery)  # a client sees its own endpoints' requests; mail is PMO staff's only
-TENANT_ENTITIES = (Project, Organization, WebhookEndpoint, ActualCost, Activity, Comment, *_STAFF_ONLY, *_BY_PROJECT, *_BY_CLIENT,
+TENANT_ENTITIES = (Project, Organization, WebhookEndpoint, ActualCost, Activity, Comment, UpdateRequest, *_STAFF_ONLY, *_BY_PROJECT, *_BY_CLIENT,
                    *_BY_ENDPOINT)
 
 
@@ -63,6 +64,9 @@ def visible(entity: type[Any], principal: Principal) -> ColumnElement[bool]:
         assigned = select(Assignment.project_id).where(Assignment.organization_id.in_(principal.subcontractor_ids))
         return or_(Activity.client_id.in_(principal.client_ids) & (Activity.audience == Audience.CLIENT),
                    Activity.project_id.in_(assigned) & Activity.audience.in_([Audience.CLIENT, Audience.TEAM]))
+    if entity is UpdateRequest:
+        # Between the PMO and the person asked: nobody else, the client included, sees a request.
+        return UpdateRequest.recipient_user_id == principal.user_id if principal.user_id else false()
     if entity is Comment:
         return _visible_comment(principal)
     if entity is ActualCost:

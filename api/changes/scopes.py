@@ -26,6 +26,7 @@ from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import ActualCost, Assignment, Milestone, MilestoneProgress, Project, Risk, Visibility
 from api.reports.models import ReportState, StatusReport
 from api.sites.models import Site, SiteBuild
+from api.update_requests.models import UpdateRequest, UpdateRequestItem
 from api.webhooks.models import WebhookEndpoint, WebhookSecret
 
 
@@ -184,7 +185,9 @@ SCOPES: dict[type, Scope] = {
     Delivery: Scope(nobody),  # a record of what was sent: no page shows it
     NotificationPreference: Scope(nobody),  # a person's own choice of mail: no page shows it
     Comment: Scope(by_project("project_id")),  # read through the API, whose answers the version keys
-    CommentRevision: Scope(nobody),  # written only beside a change to its comment
+    CommentRevision: Scope(nobody),
+    UpdateRequest: Scope(by_client("client_id")),  # read through the API by staff and the person asked
+    UpdateRequestItem: Scope(nobody),  # written only with its request  # written only beside a change to its comment
     # Made by a reaction after the change it tells of: the client's sites show its CLIENT lines.
     Activity: Scope(seen_when("audience", [Audience.CLIENT], by_client("client_id"))),
     WebhookEndpoint: Scope(nobody),  # an integrator's settings: no page shows them

@@ -25,6 +25,8 @@ from api.kit.errors import Unauthenticated
 from api.schema import get_schema
 from api.settings import Settings
 from api.sites.pages import project_url, report_order, report_page_names, report_url
+from api.update_requests.models import UpdateRequest
+from api.update_requests.service import update_link
 
 TEMPLATES = Path(__file__).parent / "templates"
 HEALTH_WORDS = {"GREEN": "Green", "AMBER": "Amber", "RED": "Red"}
@@ -214,6 +216,24 @@ async def comment_notice(session: AsyncSession, *, settings: Settings, recipient
     return _render("comment_mention", settings=settings, subject=_one_line(f"{author} mentioned you on {on}"),
                    client=project["client"], project=project, on=on, author=author, body=comment["body"],
                    audience_words=AUDIENCE_WORDS[comment["audience"]])
+
+
+async def update_request_notice(session: AsyncSession, *, settings: Settings, recipient_id: int, request_id: int,
+                                reminder: bool) -> Notice:
+    """An update request, or its reminder, with the signed link to answer it; nothing once it no longer waits."""
+    data = await read_as(session, settings=settings, recipient_id=recipient_id,
+                         document=_document("decision_notice.graphql"), operation="UpdateRequestNotice",
+                         id=str(relay.GlobalID("UpdateRequest", str(request_id))))
+    request = data["node"]
+    if request is None or request["state"] not in ("OPEN", "OVERDUE"):
+        raise NotVisible("the request no longer waits for an answer")
+    row = await session.get(UpdateRequest, request_id)
+    assert row is not None
+    project = request["project"]
+    asker = (request["requester"] or {"name": "The project team"})["name"]
+    subject = _one_line(f"{'Reminder: ' if reminder else ''}update {project['code']} by {request['dueDate']}")
+    return _render("update_request", settings=settings, subject=subject, client=project["client"], request=request,
+                   project=project, asker=asker, reminder=reminder, link=update_link(row, settings=settings))
 
 
 def _render(template: str, *, settings: Settings, subject: str, client: dict[str, Any], **values: Any) -> Notice:

@@ -37,11 +37,13 @@ from api.delivery.notices import (
     milestone_notice,
     report_notice,
     survey_notice,
+    update_request_notice,
 )
 from api.delivery.unsubscribe import unsubscribe_url
 from api.kit.columns import utcnow
 from api.kit.tasks import stopping
 from api.settings import Settings
+from api.update_requests.service import sweep_update_requests
 from api.webhooks import sender as webhook_sender
 
 logger = logging.getLogger("rapport.delivery")
@@ -51,7 +53,9 @@ BATCH = 100
 DIGEST_CHECK_SECONDS = 60
 # Notices a person chose to receive carry a one-click unsubscribe; a notice about their own webhook endpoint is
 # service mail about something they set up, with nothing to unsubscribe from.
-UNSUBSCRIBABLE = frozenset(NoticeKind) - {NoticeKind.WEBHOOK_FAILING, NoticeKind.WEBHOOK}
+# An update request is work the PMO asked of one person: service mail too.
+UNSUBSCRIBABLE = frozenset(NoticeKind) - {NoticeKind.WEBHOOK_FAILING, NoticeKind.WEBHOOK, NoticeKind.UPDATE_REQUEST,
+                                          NoticeKind.UPDATE_REMINDER}
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -102,6 +106,10 @@ async def compose(session: AsyncSession, *, settings: Settings, delivery: Delive
             return await endpoint_notice(session, settings=settings, recipient_id=recipient_id,
                                          endpoint_id=event.endpoint_id,  # type: ignore[attr-defined]
                                          disabled=event.disabled, error=event.error)  # type: ignore[attr-defined]
+        case NoticeKind.UPDATE_REQUEST | NoticeKind.UPDATE_REMINDER:
+            return await update_request_notice(session, settings=settings, recipient_id=recipient_id,
+                                               request_id=event.request_id,  # type: ignore[attr-defined]
+                                               reminder=delivery.kind is NoticeKind.UPDATE_REMINDER)
         case NoticeKind.COMMENT_MENTION:
             return await comment_notice(session, settings=settings, recipient_id=recipient_id,
                                         comment_id=event.comment_id)  # type: ignore[attr-defined]
@@ -223,6 +231,14 @@ async def record_digests(session_factory: async_sessionmaker[AsyncSession]) -> i
         return recorded
 
 
+async def sweep_requests(session_factory: async_sessionmaker[AsyncSession]) -> int:
+    """Record the update request reminders that came due, and mark the requests that went overdue."""
+    async with session_factory() as session:
+        touched = await sweep_update_requests(session)
+        await session.commit()
+        return touched
+
+
 async def run_deliveries_forever(session_factory: async_sessionmaker[AsyncSession], *, settings: Settings,
                                  poll_seconds: float = 1.0) -> None:
     """The sender beside the server or a worker: send what is due, then look again within `poll_seconds`."""
@@ -231,8 +247,10 @@ async def run_deliveries_forever(session_factory: async_sessionmaker[AsyncSessio
     try:
         while True:
             try:
-                if settings.mail_enabled and time.monotonic() >= next_digest_check:
-                    await record_digests(session_factory)
+                if time.monotonic() >= next_digest_check:
+                    if settings.mail_enabled:
+                        await record_digests(session_factory)
+                    await sweep_requests(session_factory)
                     next_digest_check = time.monotonic() + DIGEST_CHECK_SECONDS
                 while await send_due_deliveries(session_factory, settings=settings, transport=senders.transport,
                                                 client=senders.client):

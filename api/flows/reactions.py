@@ -41,6 +41,8 @@ from api.reports.events import ReportPublished
 from api.settings import Settings
 from api.sites import build_queue
 from api.sites.events import SitePublished
+from api.update_requests import service as request_service
+from api.update_requests.events import UpdateRequestChanged, UpdateRequestReminderDue
 from api.webhooks import service as webhook_service
 from api.webhooks.events import WebhookEndpointFailing
 from api.webhooks.models import WebhookEventType
@@ -157,6 +159,18 @@ async def notify_mentioned(session: AsyncSession, event: CommentChanged, setting
                                                    settings=settings)
 
 
+async def mail_update_request(session: AsyncSession, event: UpdateRequestChanged | UpdateRequestReminderDue,
+                              settings: Settings) -> None:
+    """Mail the person asked: the request with its link, or the reminder the day before it is due."""
+    if isinstance(event, UpdateRequestChanged) and event.happened != "requested":
+        return
+    recipient_id = await request_service.recipient_of(session, request_id=event.request_id)
+    kind = NoticeKind.UPDATE_REQUEST if isinstance(event, UpdateRequestChanged) else NoticeKind.UPDATE_REMINDER
+    if recipient_id is not None and event.client_id is not None:
+        await delivery_service.queue_notice_to(session, event_id=event.event_id, user_id=recipient_id,
+                                               client_id=event.client_id, kind=kind, settings=settings)
+
+
 async def note_activity(session: AsyncSession, event: DomainEvent, settings: Settings) -> None:
     """Tell what happened on a project as an Activity for the audience that may read about it."""
     row = await session.get(OutboxEvent, event.event_id)
@@ -179,6 +193,10 @@ async def note_activity(session: AsyncSession, event: DomainEvent, settings: Set
             subject = ("Risk", event.risk_id)
             line = await activity_service.risk_line(session, risk_id=event.risk_id, created=event.created,
                                                     visibility=event.visibility, fields=event.fields)
+        case UpdateRequestChanged():
+            subject = ("UpdateRequest", event.request_id)
+            line = await activity_service.update_request_line(session, request_id=event.request_id,
+                                                              happened=event.happened)
         case CommentChanged():
             subject = ("Comment", event.comment_id)
             line = await activity_service.comment_line(session, comment_id=event.comment_id, happened=event.happened)
@@ -221,6 +239,8 @@ FLOWS: dict[type[DomainEvent], tuple[Flow, ...]] = {
     MilestoneDecided: (Flow("invite_acceptors", invite_acceptors), WEBHOOKS, ACTIVITY),
     ProjectChanged: (ACTIVITY,),
     CommentChanged: (Flow("notify_mentioned", notify_mentioned), ACTIVITY),
+    UpdateRequestChanged: (Flow("mail_update_request", mail_update_request), ACTIVITY),
+    UpdateRequestReminderDue: (Flow("remind_update_request", mail_update_request),),
     MilestoneChanged: (ACTIVITY,),
     MilestoneProgressReported: (ACTIVITY,),
     RiskChanged: (ACTIVITY,),

@@ -38,6 +38,13 @@ def check_milestone_change(
         raise Conflict("an accepted milestone takes no more progress updates", field="status")
 
 
+def check_risk_report(principal: Principal, *, assigned: bool) -> None:
+    """PMO staff, and a subcontractor assigned to the project, report where a risk stands (its status and
+    mitigation); the rest of the register is PMO staff's."""
+    if not (principal.is_pmo_staff or assigned):
+        raise Forbidden("only PMO staff and assigned subcontractors report on a risk", field="status")
+
+
 def _check_decision(principal: Principal, *, milestone: Milestone, client_id: int, given: Collection[str]) -> None:
     if client_id not in principal.client_ids:
         raise Forbidden("only the client accepts or rejects a milestone", field="status")

@@ -21,7 +21,8 @@ from api.kit.errors import NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate_children
 from api.projects import service as project_service
 from api.projects.events import RiskChanged
-from api.projects.models import Risk, RiskKind, RiskStatus, Visibility
+from api.projects.models import Assignment, Risk, RiskKind, RiskStatus, Visibility
+from api.projects.permissions import check_risk_report
 from api.projects.rules import check_scale, check_text, risk_severity
 
 RISK_ORDER = [Risk.raised_on, Risk.id]
@@ -107,6 +108,29 @@ async def update_risk(session: AsyncSession, *, principal: Principal, risk_id: i
     changed = apply_changes(risk, values)
     await session.flush()
     await record_change(session, principal=principal, action="risk.update", row=risk, client_id=project.client_id,
+                        changed=changed)
+    if changed:
+        _record_risk_event(session, risk, principal=principal, client_id=project.client_id, created=False,
+                           changed=changed)
+    return risk
+
+
+async def report_risk(session: AsyncSession, *, principal: Principal, risk_id: int, status: RiskStatus | None,
+                      mitigation: str | None) -> Risk:
+    """Report where a risk stands, its status and mitigation, as staff or as a subcontractor on its project."""
+    risk = (await risks_by_ids(session, principal=principal, ids=[risk_id]))[0]
+    if risk is None:
+        raise NotFound("no such risk", field="id")
+    project = await project_service.get_project(session, principal=principal, project_id=risk.project_id, field="id")
+    assigned = bool(principal.subcontractor_ids) and await session.scalar(
+        scoped(select(Assignment.id), Assignment, principal).where(
+            Assignment.project_id == project.id, Assignment.organization_id.in_(principal.subcontractor_ids))
+        .limit(1)) is not None
+    check_risk_report(principal, assigned=assigned)
+    values = _checked_values(Validator(), fields=RiskFields(status=status, mitigation=mitigation))
+    changed = apply_changes(risk, values)
+    await session.flush()
+    await record_change(session, principal=principal, action="risk.report", row=risk, client_id=project.client_id,
                         changed=changed)
     if changed:
         _record_risk_event(session, risk, principal=principal, client_id=project.client_id, created=False,
