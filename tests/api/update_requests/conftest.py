@@ -40,6 +40,7 @@ class Asked:
 
     path: str  # the link, without the public address
     request_id: int
+    project_id: int
     milestone_a: int
     milestone_b: int
     risk_id: int
@@ -81,6 +82,7 @@ async def ask(settings: Settings, *, due: date | None = None, expired: bool = Fa
             link = request_service.update_link(request, settings=settings)
             await session.commit()
             return Asked(path=link.removeprefix(settings.public_url.rstrip("/")), request_id=request.id,
+                         project_id=project.id,
                          milestone_a=a.id, milestone_b=b.id, risk_id=risk.id, staff=staff,
                          vendor=principal(vendor.id, Role.SUBCONTRACTOR, user_id=engineer.id),
                          client=principal(client.id, Role.CLIENT_CONTACT, user_id=reader.id),
