@@ -19,7 +19,7 @@ from api.auth import service as auth_service
 from api.database import upgrade_database
 from api.delivery import service as delivery_service
 from api.delivery.sender import Senders, record_digests, send_due_deliveries
-from api.demo.notices import publish_newest_draft
+from api.demo.notices import ask_for_an_update, publish_newest_draft
 from api.demo.seed import DEMO_ADMIN_EMAIL, SeedResult
 from api.demo.seed import seed_demo as load_demo_data
 from api.demo.webhooks import point_demo_endpoint
@@ -28,6 +28,7 @@ from api.schema import create_schema
 from api.settings import Settings
 from api.sites import service as site_service
 from api.sites.models import SiteBuild
+from api.update_requests.service import update_link
 from rapport.runtime import database, prepare_data_dir, unit_of_work
 from sitegen.foreground import build_sites as run_builds
 from sitegen.pipeline import BuildOutcome
@@ -53,6 +54,16 @@ async def publish_demo_report(settings: Settings) -> str | None:
     async with unit_of_work(settings) as session:
         report = await publish_newest_draft(session)
         return report.title if report is not None else None
+
+
+async def ask_demo_update(settings: Settings) -> tuple[str, str] | None:
+    """Ask a subcontractor for an update as the demo's live move; the person asked and the link they are mailed."""
+    async with unit_of_work(settings) as session:
+        asked = await ask_for_an_update(session)
+        if asked is None:
+            return None
+        request, person = asked
+        return f"{person.name} ({person.email})", update_link(request, settings=settings)
 
 
 async def point_demo_webhooks(settings: Settings, *, url: str) -> list[str]:

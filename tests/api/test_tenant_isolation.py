@@ -31,6 +31,7 @@ from api.projects.models import ActualCost
 from api.reports.models import ReportState
 from api.settings import Settings
 from api.sites.models import BuildState, BuildTrigger, SiteBuild
+from api.update_requests.models import UpdateRequest, UpdateRequestState
 from api.webhooks.models import EndpointOwner, WebhookEndpoint
 from tests.fixtures.auth import settings_for, token_for
 from tests.fixtures.factories import (
@@ -84,10 +85,16 @@ async def _world(session: AsyncSession) -> World:
     comment = Comment(client_id=alpha.id, project_id=project.id, subject_type="Milestone", subject_id=milestone.id,
                       audience=Audience.CLIENT, body="Alpha's own words", created_at=datetime.now(UTC))
     session.add(comment)
+    staff = await make_user(session, organization=await make_organization(session, kind=OrganizationKind.PMO),
+                            role=Role.PMO_STAFF)
+    request = UpdateRequest(client_id=alpha.id, project_id=project.id, token_id="alpha-request", message="",
+                            recipient_user_id=staff.id, due_date=date(2099, 1, 31), state=UpdateRequestState.OPEN,
+                            created_at=datetime.now(UTC), expires_at=datetime(2099, 2, 7, tzinfo=UTC))
+    session.add(request)
     await session.flush()
     a_ids = {
         "Client": alpha.id, "Project": project.id, "Feedback": feedback.id, "SiteBuild": build.id, "ApiToken": token.id,
-        "Milestone": milestone.id, "Comment": comment.id,
+        "Milestone": milestone.id, "Comment": comment.id, "UpdateRequest": request.id,
         "Risk": (await make_risk(session, project=project)).id,
         "StatusReport": (await make_status_report(session, project=project, state=ReportState.PUBLISHED)).id,
         "ActionItem": (await make_action_item(session, client=alpha, feedback_id=feedback.id)).id,
@@ -134,7 +141,7 @@ async def test_node_and_nodes_answer_like_missing_ids(session: AsyncSession, wor
 
 
 ROOTS = {
-    "activity": ("clientId", "Client"),
+    "activity": ("clientId", "Client"), "updateRequests": ("projectId", "Project"),
     "projects": ("clientId", "Client"), "feedback": ("clientId", "Client"), "siteBuilds": ("clientId", "Client"),
     "actionItems": ("clientId", "Client"), "mysteryShops": ("clientId", "Client"),
     "surveyInvitations": ("clientId", "Client"), "statusReports": ("projectId", "Project"),
@@ -185,6 +192,9 @@ MUTATIONS: list[tuple[str, str, dict[str, Any], str, str]] = [
     ("addComment", "comment", {"body": "Taken over", "audience": "CLIENT"}, "subjectId", "StatusReport"),
     ("editComment", "comment", {"body": "Taken over"}, "id", "Comment"),
     ("deleteComment", "comment", {}, "id", "Comment"),
+    ("createUpdateRequest", "updateRequest", {"recipientEmail": "x@example.org", "milestoneIds": [], "riskIds": [],
+                                              "message": "", "dueDate": "2099-01-31"}, "projectId", "Project"),
+    ("cancelUpdateRequest", "updateRequest", {}, "id", "UpdateRequest"),
     ("createStatusReport", "statusReport", {"cadence": "MONTHLY", "periodStart": "2026-04-01",
                                             "periodEnd": "2026-04-30", "title": "T"}, "projectId", "Project"),
     ("updateStatusReport", "statusReport", {"title": "Renamed"}, "id", "StatusReport"),

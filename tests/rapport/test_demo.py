@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import email
 import email.policy
 import json
@@ -19,6 +21,8 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
+
+from tests.fixtures.websocket import graphql_socket
 
 STARTUP_SECONDS = 180
 
@@ -133,6 +137,8 @@ def test_demo_publishes_a_report_whose_notices_are_in_the_mail_folder_and_whose_
     messages = [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
                 for path in sorted(folder.glob("*.eml"))]
     assert len(messages) == int(match.group(1))
+    [asked] = [message for message in messages if message["Subject"].startswith("update ")]
+    messages.remove(asked)
     texts = [message.get_body(("plain",)).get_content() for message in messages]
     assert all(" status: " in message["Subject"] for message in messages)
     assert any("/s/" in text for text in texts)  # people surveyed lately are not asked again (the frequency cap)
@@ -172,3 +178,36 @@ def _paths(urls: dict[str, str]) -> dict[str, str]:
 
 def _escaped(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;").replace('"', "&#34;")
+
+
+def test_a_subcontractor_answers_the_demos_update_request_and_staff_watching_see_it_live(demo: DemoRun) -> None:
+    [line] = [line for line in demo.lines if line.startswith("Update request mailed to ")]
+    link = line.rsplit(": ", 1)[1]
+    assert link.startswith(f"{demo.base_url}/updates/")
+    data = _graphql(demo, "{ updateRequests(first: 1) { edges { node { state project { id }"
+                          " milestones { id percentComplete } } } } }")
+    [request] = [edge["node"] for edge in data["updateRequests"]["edges"]]
+    assert request["state"] == "OPEN"
+    milestone = request["milestones"][0]
+    asyncio.run(_answer_while_watching(demo, link, request["project"]["id"], milestone["id"],
+                                       (milestone["percentComplete"] + 7) % 101))
+
+
+async def _answer_while_watching(demo: DemoRun, link: str, project_id: str, milestone_id: str, percent: int) -> None:
+    watch = "subscription($id: ID!) { projectActivity(projectId: $id) { kind summary actor { name } } }"
+    async with graphql_socket(demo.base_url, demo.token) as socket:
+        await socket.subscribe("1", watch, id=project_id)
+        await asyncio.sleep(1)  # the subscription is in place before the answer
+        async with httpx.AsyncClient(timeout=30) as http:
+            form = (await http.get(link)).text
+            token = re.search(r'name="form_token" value="([0-9a-f]{64})"', form).group(1)
+            pk = base64.b64decode(milestone_id).decode().split(":")[1]
+            answered = await http.post(link, data={"form_token": token, f"m{pk}-percent": str(percent)})
+        assert answered.status_code == 303, answered.text
+        seen = []
+        while not any(item["kind"] == "MilestoneProgressReported" for item in seen):
+            message = await asyncio.wait_for(socket.receive(), 30)
+            assert message["type"] == "next", message
+            seen.append(message["payload"]["data"]["projectActivity"])
+    progress = next(item for item in seen if item["kind"] == "MilestoneProgressReported")
+    assert f"is {percent}% complete" in progress["summary"] and progress["actor"] is not None

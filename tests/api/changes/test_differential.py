@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -26,6 +26,7 @@ from api.delivery.models import Delivery, DeliveryChannel, DeliveryState, Notice
 from api.organizations.models import Organization, OrganizationKind
 from api.projects.models import MilestoneStatus, Visibility
 from api.sites import service as site_service
+from api.update_requests.models import UpdateRequest, UpdateRequestState
 from api.webhooks.models import EndpointOwner, WebhookEndpoint
 from sitegen.pipeline import site_options
 from sitegen.snapshot import fetch_snapshot, input_hash
@@ -53,6 +54,8 @@ SEEN_ELSEWHERE = {
     "addComment": "comments are read through the API; a site shows no comment",
     "editComment": "comments are read through the API; a site shows no comment",
     "deleteComment": "comments are read through the API; a site shows no comment",
+    "createUpdateRequest": "PMO staff and the person asked read update requests through the API; sites never",
+    "cancelUpdateRequest": "PMO staff and the person asked read update requests through the API; sites never",
 }
 
 
@@ -72,6 +75,8 @@ class World:
     delivery_id: int
     endpoint_id: int
     comment_id: int
+    staff_email: str
+    update_request_id: int
 
 
 Case = Callable[[World], tuple[Principal, dict[str, Any]]]
@@ -127,6 +132,10 @@ CASES: dict[str, Case] = {
                                        "audience": "CLIENT"}),
     "editComment": lambda w: (w.staff, {"id": global_id("Comment", w.comment_id), "body": "Still on track?"}),
     "deleteComment": lambda w: (w.staff, {"id": global_id("Comment", w.comment_id)}),
+    "createUpdateRequest": lambda w: (w.staff, {"projectId": project_id(w.project_id), "recipientEmail": w.staff_email,
+                                                "milestoneIds": [global_id("Milestone", w.milestone_id)],
+                                                "riskIds": [], "message": "By Friday?", "dueDate": "2099-01-31"}),
+    "cancelUpdateRequest": lambda w: (w.staff, {"id": global_id("UpdateRequest", w.update_request_id)}),
     "recordMysteryShop": lambda w: (w.staff, {"clientId": client_id(w.harbor.id), "touchpoint": "SUPPORT",
                                               "conductedOn": "2026-05-01", "notes": "",
                                               "criteria": [{"criterion": "Greeting", "score": 4, "maxScore": 5,
@@ -175,13 +184,19 @@ async def _world(session: AsyncSession) -> World:
                       audience=Audience.CLIENT, author_user_id=staff_user.id, body="On track.",
                       created_at=datetime.now(UTC))
     session.add(comment)
+    request = UpdateRequest(client_id=harbor.id, project_id=project.id, token_id="t" * 32,
+                            requester_user_id=staff_user.id, recipient_user_id=staff_user.id, message="",
+                            due_date=date(2099, 1, 31), state=UpdateRequestState.OPEN, created_at=datetime.now(UTC),
+                            expires_at=datetime(2099, 2, 7, tzinfo=UTC))
+    session.add(request)
     await session.commit()
     return World(staff=principal(pmo.id, Role.PMO_STAFF, user_id=staff_user.id),
                  admin=principal(pmo.id, Role.PMO_ADMIN, user_id=admin_user.id), harbor=harbor, parks=parks,
                  project_id=project.id, milestone_id=milestone.id, risk_id=risk.id, action_item_id=item.id,
                  draft_id=draft.id, token_id=token.id,
                  contact=principal(harbor.id, Role.CLIENT_CONTACT, user_id=contacts["harbor"].id),
-                 delivery_id=delivery.id, endpoint_id=endpoint.id, comment_id=comment.id)
+                 delivery_id=delivery.id, endpoint_id=endpoint.id, comment_id=comment.id,
+                 staff_email=staff_user.email, update_request_id=request.id)
 
 
 async def _state(session: AsyncSession, client: Organization, settings: Any) -> tuple[str, int]:

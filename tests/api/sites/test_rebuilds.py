@@ -52,6 +52,8 @@ EXEMPT = {
     "addComment": "a site shows no comment (only the activity line a reaction makes of it)",
     "editComment": "a site shows no comment",
     "deleteComment": "a site shows no comment",
+    "createUpdateRequest": "update requests are not shown",
+    "cancelUpdateRequest": "update requests are not shown",
 }
 
 
