@@ -148,13 +148,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(database_url: str, folder: str) -> Iterator[str]:
-    """`rapport serve` on the database, as operators start it (embedded build queue): its base URL."""
+def serving(database_url: str, folder: str, extra: dict[str, str] | None = None) -> Iterator[str]:
+    """`rapport serve` on the database, as operators start it (embedded build queue), with `extra` settings in its
+    environment: its base URL."""
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("RAPPORT_")}
     env.update({"RAPPORT_DATABASE_URL": database_url, "RAPPORT_DATA_DIR": folder, "RAPPORT_JWT_SECRET": SECRET,
                 "RAPPORT_PUBLISH_TARGET": (Path(folder) / "sites").as_uri(),
-                "RAPPORT_RATE_LIMIT_POINTS_PER_MINUTE": str(10**9), "PYTHONFAULTHANDLER": "1"})
+                "RAPPORT_RATE_LIMIT_POINTS_PER_MINUTE": str(10**9), "PYTHONFAULTHANDLER": "1", **(extra or {})})
     log = Path(folder) / "serve.log"
     with log.open("wb") as output:
         server = subprocess.Popen([sys.executable, "-m", "rapport", "serve", "--host", "127.0.0.1", "--port",

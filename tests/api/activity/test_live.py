@@ -34,6 +34,8 @@ PROGRESS = """mutation($id: ID!, $percent: Int!) { updateMilestone(input: {id: $
 RISK = """mutation($project: ID!, $title: String!, $visibility: RiskVisibility!) { createRisk(input: {projectId: $project,
   kind: RISK, title: $title, probability: 2, impact: 2, ownerName: "Pat", visibility: $visibility}) {
   userErrors { code message } } }"""
+COMMENT = """mutation($subject: ID!, $body: String!, $audience: Audience!) { addComment(input: {subjectId: $subject,
+  body: $body, audience: $audience}) { userErrors { code message } } }"""
 REVOKE = "mutation($id: ID!) { revokeApiToken(input: {id: $id}) { userErrors { code } } }"
 WAIT = 20  # an upper bound for one item to arrive, not a measurement: the arrival itself is what is asserted
 
@@ -76,13 +78,14 @@ async def _world(settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
     ids = {"project": global_id("Project", project.id), "other": global_id("Project", other.id),
            "milestone": global_id("Milestone", milestone.id), "rival_milestone": global_id("Milestone",
                                                                                          rival_milestone.id),
-           "harbor": global_id("Client", harbor.id), "token": global_id("ApiToken", token_id)}
+           "harbor": global_id("Client", harbor.id), "vendor_user": str(vendor_user.id), "token": global_id("ApiToken", token_id)}
     return tokens, ids
 
 
 @pytest.fixture
 def served(app_settings: Settings) -> Iterator[Served]:
-    settings = app_settings.model_copy(update={"ws_recheck_seconds": 0.5, "ws_max_subscriptions_per_principal": 3})
+    settings = app_settings.model_copy(update={"ws_recheck_seconds": 0.5, "ws_max_subscriptions_per_principal": 3,
+                                               "jwt_leeway_seconds": 0})
     tokens, ids = asyncio.run(_world(settings))
     app = api_app(settings)
     with serving_app(app) as base_url:
@@ -171,10 +174,13 @@ async def test_another_clients_subscriber_cannot_subscribe_and_receives_nothing(
     assert first["summary"] == "Rival pilot is 5% complete (in progress)"  # ids arrive in order: nothing came before
 
 
-async def test_pmo_activity_never_reaches_the_client_live(served: Served) -> None:
+async def test_team_and_pmo_activity_never_reach_the_client_live(served: Served) -> None:
     async with graphql_socket(served.base_url, served.tokens["client"]) as socket:
         await _subscribed(socket, served, CLIENT_FEED, id=served.ids["harbor"])
         await _post(served, "staff", RISK, project=served.ids["project"], title=CANARY, visibility="INTERNAL")
+        for audience in ("TEAM", "PMO"):
+            await _post(served, "staff", COMMENT, subject=served.ids["milestone"], body=f"{CANARY} {audience}",
+                        audience=audience)
         await _post(served, "staff", RISK, project=served.ids["project"], title="Permit delayed", visibility="CLIENT")
         first = await _next(socket)
     # Items arrive in the order they were recorded: had the internal risk's reached the client, it came first.
@@ -191,6 +197,16 @@ async def test_revoking_the_token_closes_the_subscription(served: Served) -> Non
                 await asyncio.wait_for(socket.receive(), WAIT)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
     await _until(lambda: not served.app.state.live._watches)
+
+
+async def test_a_token_that_expires_closes_the_subscription(served: Served) -> None:
+    brief = token_for(served.settings, int(served.ids["vendor_user"]), ttl_seconds=3)
+    async with graphql_socket(served.base_url, brief) as socket:
+        await _subscribed(socket, served, id=served.ids["project"])
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                await asyncio.wait_for(socket.receive(), WAIT)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
 
 
 async def test_subscriptions_per_caller_are_limited_and_a_closed_socket_leaves_nothing(served: Served) -> None:

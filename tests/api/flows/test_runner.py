@@ -69,8 +69,9 @@ async def test_reactions_run_once_after_commit_and_never_for_work_rolled_back(
                                           "notify_report_readers": (ReactionState.DONE, 1),
                                           "call_webhooks": (ReactionState.DONE, 1),
                                           "note_activity": (ReactionState.DONE, 1)}
-    # The invitations are a change the client sees (its response rate): their rebuild joins the queued one.
-    assert await runner.run_due_reactions(sessions, settings=app_settings) == 1
+    # The invitations (its response rate) and the activity line (its sites' recent activity) are changes the client
+    # sees: their two rebuilds join the queued one.
+    assert await runner.run_due_reactions(sessions, settings=app_settings) == 2
     assert await runner.run_due_reactions(sessions, settings=app_settings) == 0
     assert await _invitations(sessions) == expected
     assert await _event_builds(sessions, world.client_id) == [BuildState.QUEUED]
