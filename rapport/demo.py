@@ -19,8 +19,8 @@ DEMO_TOKEN_TTL_SECONDS = 4 * 3600
 async def prepare_demo(settings: Settings, *, console: Console,
                        receiver: Receiver) -> tuple[str, list[BuildOutcome], int, tuple[str, str] | None]:
     """Seed when empty, point the PMO's webhook endpoint at the demo's receiver, then (on a fresh data set) publish
-    one draft report and ask a subcontractor for an update through the services as the PMO would; build and publish every site, send the notices and
-    webhooks all that owes, and issue a PMO staff token."""
+    one draft report and ask a subcontractor for an update through the services as the PMO would; build and
+    publish every site, send the notices and webhooks all that owes, and issue a PMO staff token."""
     result = await commands.seed_demo(settings)
     console.print("loaded the demo data set" if result.created else "reusing the existing demo data")
     receiver.secrets = await commands.point_demo_webhooks(settings, url=receiver.url)

@@ -28,7 +28,8 @@ _BY_PROJECT = (Milestone, Risk, StatusReport, Assignment, MilestoneProgress)
 _BY_CLIENT = (Feedback, ActionItem, Site, SiteBuild)
 _STAFF_ONLY = (MysteryShop, SurveyInvitation)
 _BY_ENDPOINT = (WebhookSecret, Delivery)  # a client sees its own endpoints' requests; mail is PMO staff's only
-TENANT_ENTITIES = (Project, Organization, WebhookEndpoint, ActualCost, Activity, Comment, UpdateRequest, *_STAFF_ONLY, *_BY_PROJECT, *_BY_CLIENT,
+TENANT_ENTITIES = (Project, Organization, WebhookEndpoint, ActualCost, Activity, Comment, UpdateRequest, *_STAFF_ONLY,
+                   *_BY_PROJECT, *_BY_CLIENT,
                    *_BY_ENDPOINT)
 
 

@@ -15,7 +15,7 @@ SUBJECT_TYPES = ("Milestone", "Risk", "StatusReport")
 
 
 class Comment(Base):
-    """One comment. Deleting it leaves a tombstone: the row stays (so the conversation keeps its shape), the words go."""
+    """One comment. Deleting it leaves a tombstone: the row stays (the conversation keeps its shape), the words go."""
 
     __tablename__ = "comments"
     __table_args__ = (Index("ix_comments_subject", "subject_type", "subject_id", "id"),)

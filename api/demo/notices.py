@@ -46,8 +46,8 @@ async def ask_for_an_update(session: AsyncSession) -> tuple[UpdateRequest, User]
         .order_by(Project.code, User.id))
     for project, person in rows:
         milestone_ids = list(await session.scalars(
-            select(Milestone.id).where(Milestone.project_id == project.id,
-                                       Milestone.status == MilestoneStatus.IN_PROGRESS).order_by(Milestone.id).limit(1)))
+            select(Milestone.id).where(Milestone.project_id == project.id, Milestone.status == MilestoneStatus.IN_PROGRESS)
+            .order_by(Milestone.id).limit(1)))
         if not milestone_ids:
             continue
         risk_ids = list(await session.scalars(select(Risk.id).where(Risk.project_id == project.id,

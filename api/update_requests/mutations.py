@@ -65,5 +65,6 @@ class UpdateRequestMutations:
     async def cancel_update_request(self, info: Info, input: CancelUpdateRequestInput) -> UpdateRequestPayload:
         context = info.context
         row, errors = await attempt(context.session, request_service.cancel_update_request,
-                                    principal=context.principal, request_id=id_of(input.id, "UpdateRequest", field="id"))
+                                    principal=context.principal,
+                                    request_id=id_of(input.id, "UpdateRequest", field="id"))
         return UpdateRequestPayload(update_request=UpdateRequest.from_model(row) if row else None, user_errors=errors)

@@ -109,7 +109,8 @@ async def create_update_request(session: AsyncSession, *, principal: Principal, 
         expires_at=datetime.combine(draft.due_date + LINK_GRACE, time(23, 59), tzinfo=now.tzinfo))
     session.add(request)
     await session.flush()
-    session.add_all([UpdateRequestItem(request_id=request.id, milestone_id=pk) for pk in sorted(set(draft.milestone_ids))]
+    session.add_all([UpdateRequestItem(request_id=request.id, milestone_id=pk)
+                     for pk in sorted(set(draft.milestone_ids))]
                     + [UpdateRequestItem(request_id=request.id, risk_id=pk) for pk in sorted(set(draft.risk_ids))])
     await session.flush()
     record_request_event(session, request, principal.user_id, "requested")

@@ -62,7 +62,8 @@ def project_page(project: Project) -> str:
         parts += [Markup('<h2 id="budget">Budget</h2>'), _budget(project.financials)]
     parts += [Markup('<h2 id="risks">Risks and issues</h2>'), _risks(project),
               Markup('<h2 id="reports">Status reports</h2>'), _reports(project),
-              Markup('<h2 id="recent-activity">Recent activity</h2>'), activity_list([(item, Markup()) for item in project.activity])]
+              Markup('<h2 id="recent-activity">Recent activity</h2>'),
+              activity_list([(item, Markup()) for item in project.activity])]
     return page(parts, front_matter={"health": project.health["overall"]})
 
 

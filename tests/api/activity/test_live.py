@@ -27,12 +27,13 @@ from tests.fixtures.websocket import GraphQLSocket, graphql_socket
 
 CANARY = "CANARY-PMO-ONLY-7730"
 FIELDS = "id kind summary audience project { code }"
-PROJECT_FEED = f"subscription($id: ID!, $after: String) {{ projectActivity(projectId: $id, after: $after) {{ {FIELDS} }} }}"
+PROJECT_FEED = (f"subscription($id: ID!, $after: String) {{ projectActivity(projectId: $id, after: $after) "
+                f"{{ {FIELDS} }} }}")
 CLIENT_FEED = f"subscription($id: ID, $after: String) {{ clientActivity(clientId: $id, after: $after) {{ {FIELDS} }} }}"
 PROGRESS = """mutation($id: ID!, $percent: Int!) { updateMilestone(input: {id: $id, percentComplete: $percent}) {
   milestone { percentComplete } userErrors { code message } } }"""
-RISK = """mutation($project: ID!, $title: String!, $visibility: RiskVisibility!) { createRisk(input: {projectId: $project,
-  kind: RISK, title: $title, probability: 2, impact: 2, ownerName: "Pat", visibility: $visibility}) {
+RISK = """mutation($project: ID!, $title: String!, $visibility: RiskVisibility!) {
+  createRisk(input: {projectId: $project, kind: RISK, title: $title, probability: 2, impact: 2, ownerName: "Pat", visibility: $visibility}) {
   userErrors { code message } } }"""
 COMMENT = """mutation($subject: ID!, $body: String!, $audience: Audience!) { addComment(input: {subjectId: $subject,
   body: $body, audience: $audience}) { userErrors { code message } } }"""
@@ -76,9 +77,9 @@ async def _world(settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
               "rival": token_for(settings, rival_user.id), "vendor": token_for(settings, vendor_user.id),
               "api": api_token}
     ids = {"project": global_id("Project", project.id), "other": global_id("Project", other.id),
-           "milestone": global_id("Milestone", milestone.id), "rival_milestone": global_id("Milestone",
-                                                                                         rival_milestone.id),
-           "harbor": global_id("Client", harbor.id), "vendor_user": str(vendor_user.id), "token": global_id("ApiToken", token_id)}
+           "milestone": global_id("Milestone", milestone.id),
+           "rival_milestone": global_id("Milestone", rival_milestone.id), "harbor": global_id("Client", harbor.id),
+           "vendor_user": str(vendor_user.id), "token": global_id("ApiToken", token_id)}
     return tokens, ids
 
 

@@ -12,13 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.auth.models import Role
 from api.auth.principal import Principal
-from api.context import Context
 from api.delivery.models import Delivery, NoticeKind
 from api.delivery.sender import compose
 from api.flows.runner import run_due_reactions
 from api.organizations.models import OrganizationKind
 from api.projects.models import Visibility
-from api.schema import get_schema
 from api.settings import Settings
 from tests.fixtures.factories import (
     assign,
@@ -29,7 +27,7 @@ from tests.fixtures.factories import (
     make_risk,
     make_user,
 )
-from tests.fixtures.graphql import global_id, principal
+from tests.fixtures.graphql import global_id, principal, run_committed
 
 ADD = """mutation($subject: ID!, $body: String!, $audience: Audience!) {
   addComment(input: {subjectId: $subject, body: $body, audience: $audience}) {
@@ -88,19 +86,9 @@ async def world(sessions: async_sessionmaker[AsyncSession]) -> World:
                  client_user_id=reader.id)
 
 
-async def _run(sessions: async_sessionmaker[AsyncSession], settings: Settings, who: Principal, query: str,
-               **variables: Any) -> dict[str, Any]:
-    async with sessions() as session:
-        context = Context(session=session, principal=who, settings=settings, request_id="test")
-        result = await get_schema(settings).execute(query, context_value=context, variable_values=variables)
-        assert result.errors is None, result.errors
-        await session.commit()
-        return next(iter(result.data.values()))
-
-
 async def _add(sessions: async_sessionmaker[AsyncSession], settings: Settings, who: Principal, subject: str,
                body: str, audience: str) -> dict[str, Any]:
-    return await _run(sessions, settings, who, ADD, subject=subject, body=body, audience=audience)
+    return await run_committed(sessions, settings, who, ADD, subject=subject, body=body, audience=audience)
 
 
 async def test_each_audience_is_read_by_its_people_only(sessions: async_sessionmaker[AsyncSession], world: World,
@@ -111,7 +99,7 @@ async def test_each_audience_is_read_by_its_people_only(sessions: async_sessionm
     seen = {}
     for name, who in (("staff", world.staff), ("client", world.client), ("vendor", world.vendor),
                       ("outsider", world.outsider), ("rival", world.rival)):
-        node = await _run(sessions, app_settings, who, THREAD, id=world.milestone)
+        node = await run_committed(sessions, app_settings, who, THREAD, id=world.milestone)
         seen[name] = [edge["node"]["audience"] for edge in node["comments"]["edges"]] if node else None
     assert seen == {"staff": ["CLIENT", "TEAM", "PMO"], "client": ["CLIENT"], "vendor": ["CLIENT", "TEAM"],
                     "outsider": None, "rival": None}
@@ -130,7 +118,8 @@ async def test_who_may_post_follows_who_may_read(sessions: async_sessionmaker[As
     ]
     for who, subject, audience, code, field in refusals:
         answer = await _add(sessions, app_settings, who, subject, "hello", audience)
-        assert answer["comment"] is None and [(e["code"], e["field"][-1]) for e in answer["userErrors"]] == [(code, field)]
+        assert answer["comment"] is None
+        assert [(e["code"], e["field"][-1]) for e in answer["userErrors"]] == [(code, field)]
     assert (await _add(sessions, app_settings, world.client, world.milestone, "ok", "CLIENT"))["userErrors"] == []
     assert (await _add(sessions, app_settings, world.vendor, world.milestone, "ok", "TEAM"))["userErrors"] == []
     assert (await _add(sessions, app_settings, world.staff, world.internal_risk, "ok", "PMO"))["userErrors"] == []
@@ -141,26 +130,27 @@ async def test_a_body_is_plain_text_up_to_5000_characters(sessions: async_sessio
     for body in ("   ", "x" * 5001, "bell\x07"):
         answer = await _add(sessions, app_settings, world.staff, world.milestone, body, "CLIENT")
         assert [(e["code"], e["field"][-1]) for e in answer["userErrors"]] == [("INVALID", "body")], body
-    kept = await _add(sessions, app_settings, world.staff, world.milestone, "<b>as typed</b>\r\n" + "y" * 4980, "CLIENT")
+    body = "<b>as typed</b>\r\n" + "y" * 4980
+    kept = await _add(sessions, app_settings, world.staff, world.milestone, body, "CLIENT")
     assert kept["comment"]["body"] == "<b>as typed</b>\n" + "y" * 4980
-    node = await _run(sessions, app_settings, world.staff, THREAD, id=world.milestone)
+    node = await run_committed(sessions, app_settings, world.staff, THREAD, id=world.milestone)
     assert node["comments"]["totalCount"] == 1
 
 
 async def test_edits_keep_history_and_deletes_leave_a_tombstone(sessions: async_sessionmaker[AsyncSession],
                                                                 world: World, app_settings: Settings) -> None:
     comment_id = (await _add(sessions, app_settings, world.vendor, world.milestone, "first", "TEAM"))["comment"]["id"]
-    staff_edit = await _run(sessions, app_settings, world.staff, EDIT, id=comment_id, body="not mine")
+    staff_edit = await run_committed(sessions, app_settings, world.staff, EDIT, id=comment_id, body="not mine")
     assert [e["code"] for e in staff_edit["userErrors"]] == ["FORBIDDEN"]
-    edited = await _run(sessions, app_settings, world.vendor, EDIT, id=comment_id, body="second")
+    edited = await run_committed(sessions, app_settings, world.vendor, EDIT, id=comment_id, body="second")
     assert edited["comment"]["body"] == "second" and edited["comment"]["editedAt"]
     assert edited["comment"]["history"] == [{"body": "first"}]
-    client_delete = await _run(sessions, app_settings, world.client, DELETE, id=comment_id)
+    client_delete = await run_committed(sessions, app_settings, world.client, DELETE, id=comment_id)
     assert [e["code"] for e in client_delete["userErrors"]] == ["NOT_FOUND"]  # a TEAM comment: not theirs to see
-    deleted = await _run(sessions, app_settings, world.staff, DELETE, id=comment_id)  # staff moderate
+    deleted = await run_committed(sessions, app_settings, world.staff, DELETE, id=comment_id)  # staff moderate
     assert deleted["comment"]["body"] is None and deleted["comment"]["deletedAt"]
     assert deleted["comment"]["history"] == []
-    again = await _run(sessions, app_settings, world.vendor, EDIT, id=comment_id, body="third")
+    again = await run_committed(sessions, app_settings, world.vendor, EDIT, id=comment_id, body="third")
     assert [e["code"] for e in again["userErrors"]] == ["INVALID"]
 
 
@@ -169,9 +159,10 @@ async def test_comments_become_activity_for_their_audience_without_their_words(
     await _add(sessions, app_settings, world.staff, world.milestone, "CANARY-TEAM-WORDS", "TEAM")
     await _add(sessions, app_settings, world.client, world.milestone, "Looks good", "CLIENT")
     await run_due_reactions(sessions, settings=app_settings)
-    staff = (await _run(sessions, app_settings, world.staff, ACTIVITY))["edges"]
-    client = (await _run(sessions, app_settings, world.client, ACTIVITY))["edges"]
-    comment_lines = [(e["node"]["summary"], e["node"]["audience"]) for e in staff if e["node"]["kind"] == "CommentChanged"]
+    staff = (await run_committed(sessions, app_settings, world.staff, ACTIVITY))["edges"]
+    client = (await run_committed(sessions, app_settings, world.client, ACTIVITY))["edges"]
+    comment_lines = [(e["node"]["summary"], e["node"]["audience"]) for e in staff
+                     if e["node"]["kind"] == "CommentChanged"]
     assert comment_lines == [("Comment on Pilot live", "CLIENT"), ("Comment on Pilot live", "TEAM")]
     assert [e["node"]["audience"] for e in client if e["node"]["kind"] == "CommentChanged"] == ["CLIENT"]
     assert "CANARY" not in str(staff) + str(client)
@@ -194,7 +185,8 @@ async def test_mentions_mail_only_those_who_can_read_the_comment(sessions: async
     edit = f"{body} Also @{world.vendor_email} again."
     comment = (await _add(sessions, app_settings, world.staff, world.milestone, f"@{world.client_email} see this",
                           "CLIENT"))["comment"]
-    await _run(sessions, app_settings, world.staff, EDIT, id=comment["id"], body=f"@{world.client_email} {edit}")
+    await run_committed(sessions, app_settings, world.staff, EDIT, id=comment["id"],
+                        body=f"@{world.client_email} {edit}")
     await run_due_reactions(sessions, settings=app_settings)
     async with sessions() as session:
         recipients = list(await session.scalars(select(Delivery.recipient_id)

@@ -51,9 +51,10 @@ async def _state(settings: Settings, asked: Asked) -> dict[str, Any]:
 
 
 def _answer(asked: Asked, token: str, **overrides: str) -> dict[str, str]:
-    fields = {"form_token": token, f"m{asked.milestone_a}-percent": "60", f"m{asked.milestone_a}-forecast": "2026-12-20",
-              f"m{asked.milestone_a}-note": "Soundings done on the north berth.", f"r{asked.risk_id}-status": "MITIGATING",
-              f"r{asked.risk_id}-mitigation": "Daily soundings until the dredger leaves"}
+    a, risk = f"m{asked.milestone_a}", f"r{asked.risk_id}"
+    fields = {"form_token": token, f"{a}-percent": "60", f"{a}-forecast": "2026-12-20",
+              f"{a}-note": "Soundings done on the north berth.", f"{risk}-status": "MITIGATING",
+              f"{risk}-mitigation": "Daily soundings until the dredger leaves"}
     return {**fields, **overrides}
 
 

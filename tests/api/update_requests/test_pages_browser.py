@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page
+from playwright.async_api import Browser
 from sqlalchemy import select
 
 from api.kit.database import create_engine, create_session_factory
@@ -13,29 +13,9 @@ from api.projects.models import Milestone
 from api.settings import Settings
 from api.update_requests.models import UpdateRequest, UpdateRequestState
 from tests.api.update_requests.conftest import ask
-from tests.fixtures.browser import axe_violations, watch
+from tests.fixtures.browser import FORM_SCREENS, axe_violations, check_accessible, heading, watch
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-SCREENS = {"desktop": {"viewport": {"width": 1280, "height": 900}},
-           "phone": {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}}
-
-
-async def _heading(page: Page) -> str:
-    return (await page.get_by_role("heading", level=1).text_content() or "").strip()
-
-
-async def _check_accessible(page: Page, auditor: BrowserContext | None) -> None:
-    """axe-core on `page`; with JavaScript off axe cannot run there, so `auditor` (scripts on) loads the same URL."""
-    if auditor is None:
-        assert not (report := await axe_violations(page)), report
-        return
-    copy = await auditor.new_page()
-    try:
-        await copy.goto(page.url)
-        assert not (report := await axe_violations(copy)), report
-    finally:
-        await copy.close()
 
 
 async def _stored(settings: Settings, request_id: int, milestone_id: int) -> tuple[UpdateRequestState, int]:
@@ -55,15 +35,15 @@ async def test_a_subcontractor_answers_an_update_request_in_chromium(browser: Br
                                                                      app_settings: Settings, artifacts: Path,
                                                                      javascript: bool, screen: str) -> None:
     asked = await ask(app_settings)
-    context = await browser.new_context(java_script_enabled=javascript, **SCREENS[screen])
-    auditor = None if javascript else await browser.new_context(**SCREENS[screen])
+    context = await browser.new_context(java_script_enabled=javascript, **FORM_SCREENS[screen])
+    auditor = None if javascript else await browser.new_context(**FORM_SCREENS[screen])
     log = watch(context, origin=served)
     try:
         page = await context.new_page()
         opened = await page.goto(served + asked.path)
         assert opened is not None and opened.status == 200
-        assert await _heading(page) == "Update requested: HB-1 Berth dredging"
-        await _check_accessible(page, auditor)
+        assert await heading(page) == "Update requested: HB-1 Berth dredging"
+        await check_accessible(page, auditor)
         assert await page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
         milestone = page.get_by_role("group", name="Survey complete")
@@ -75,14 +55,14 @@ async def test_a_subcontractor_answers_an_update_request_in_chromium(browser: Br
         await page.get_by_role("button", name="Send update").click()
 
         await page.wait_for_url(f"{served}/updates/thanks")
-        assert await _heading(page) == "Thank you"
-        await _check_accessible(page, auditor)
+        assert await heading(page) == "Thank you"
+        await check_accessible(page, auditor)
         assert await _stored(app_settings, asked.request_id, asked.milestone_a) == (UpdateRequestState.ANSWERED, 75)
 
         used = await page.goto(served + asked.path)
         assert used is not None and used.status == 410
-        assert await _heading(page) == "This link can no longer be used"
-        await _check_accessible(page, auditor)
+        assert await heading(page) == "This link can no longer be used"
+        await check_accessible(page, auditor)
     finally:
         await context.close()
         if auditor is not None:
@@ -105,7 +85,7 @@ async def test_a_refused_answer_reads_well(browser: Browser, served: str, app_se
         assert "Please check your update" in await page.get_by_role("alert").text_content()
         assert not (report := await axe_violations(page)), report
         expired = await page.goto(served + "/updates/not-a-token")
-        assert expired is not None and expired.status == 404 and await _heading(page) == "Link not found"
+        assert expired is not None and expired.status == 404 and await heading(page) == "Link not found"
         assert not (report := await axe_violations(page)), report
     finally:
         await context.close()

@@ -11,17 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.activity.models import Activity
 from api.auth.principal import Principal
-from api.context import Context
 from api.delivery.models import Delivery, NoticeKind
 from api.delivery.sender import compose
 from api.flows.runner import run_due_reactions
 from api.kit.columns import utcnow
-from api.schema import get_schema
 from api.settings import Settings
 from api.update_requests.models import UpdateRequest, UpdateRequestState
 from api.update_requests.service import sweep_update_requests
 from tests.api.update_requests.conftest import Asked, ask
-from tests.fixtures.graphql import global_id
+from tests.fixtures.graphql import global_id, run_committed
 
 CREATE = """mutation($input: CreateUpdateRequestInput!) { createUpdateRequest(input: $input) {
   updateRequest { state dueDate recipient { name } milestones { name } risks { title } }
@@ -30,16 +28,6 @@ CANCEL = """mutation($id: ID!) { cancelUpdateRequest(input: {id: $id}) { updateR
   userErrors { code } } }"""
 LIST = """query($state: UpdateRequestState) { updateRequests(first: 10, state: $state) { totalCount
   edges { node { state message answeredBy { name } } } } }"""
-
-
-async def _run(sessions: async_sessionmaker[AsyncSession], settings: Settings, who: Principal, query: str,
-               **variables: Any) -> dict[str, Any]:
-    async with sessions() as session:
-        context = Context(session=session, principal=who, settings=settings, request_id="test")
-        result = await get_schema(settings).execute(query, context_value=context, variable_values=variables)
-        assert result.errors is None, result.errors
-        await session.commit()
-        return next(iter(result.data.values()))
 
 
 def _input(asked: Asked, **overrides: Any) -> dict[str, Any]:
@@ -51,7 +39,7 @@ def _input(asked: Asked, **overrides: Any) -> dict[str, Any]:
 async def test_staff_ask_a_subcontractor_for_exactly_what_they_can_update(
         sessions: async_sessionmaker[AsyncSession], app_settings: Settings) -> None:
     asked = await ask(app_settings)
-    made = await _run(sessions, app_settings, asked.staff, CREATE, input=_input(asked))
+    made = await run_committed(sessions, app_settings, asked.staff, CREATE, input=_input(asked))
     assert made["userErrors"] == []
     assert made["updateRequest"] == {"state": "OPEN", "dueDate": _input(asked)["dueDate"],
                                      "recipient": {"name": "Val Vendor"}, "milestones": [{"name": "Permit granted"}],
@@ -65,7 +53,7 @@ async def test_staff_ask_a_subcontractor_for_exactly_what_they_can_update(
         (asked.staff, _input(asked, dueDate="2020-01-01"), "INVALID", "dueDate"),
     ]
     for who, given, code, field in refusals:
-        answer = await _run(sessions, app_settings, who, CREATE, input=given)
+        answer = await run_committed(sessions, app_settings, who, CREATE, input=given)
         assert answer["updateRequest"] is None
         assert [(e["code"], e["field"][-1] if e["field"] else None) for e in answer["userErrors"]] == [(code, field)]
 
@@ -83,19 +71,20 @@ async def test_the_recipient_is_mailed_a_link_and_only_staff_and_they_see_the_re
     assert "Survey complete" in notice.text and "Silt levels" in notice.html
     assert f"Update requested from Val Vendor, due {(utcnow().date() + timedelta(days=3)).isoformat()}" in lines
     for who, count in ((asked.staff, 1), (asked.vendor, 1), (asked.client, 0)):
-        assert (await _run(sessions, app_settings, who, LIST))["totalCount"] == count
+        assert (await run_committed(sessions, app_settings, who, LIST))["totalCount"] == count
 
 
 async def test_a_cancelled_request_cannot_be_answered_or_cancelled_again(
         sessions: async_sessionmaker[AsyncSession], app_settings: Settings) -> None:
     asked = await ask(app_settings)
     request_id = global_id("UpdateRequest", asked.request_id)
-    assert (await _run(sessions, app_settings, asked.vendor, CANCEL, id=request_id))["userErrors"][0]["code"] == \
-        "FORBIDDEN"
-    assert (await _run(sessions, app_settings, asked.staff, CANCEL, id=request_id))["updateRequest"] == {
-        "state": "CANCELLED"}
-    assert (await _run(sessions, app_settings, asked.staff, CANCEL, id=request_id))["userErrors"][0]["code"] == \
-        "CONFLICT"
+
+    async def cancel(who: Principal) -> dict[str, Any]:
+        return await run_committed(sessions, app_settings, who, CANCEL, id=request_id)
+
+    assert (await cancel(asked.vendor))["userErrors"][0]["code"] == "FORBIDDEN"
+    assert (await cancel(asked.staff))["updateRequest"] == {"state": "CANCELLED"}
+    assert (await cancel(asked.staff))["userErrors"][0]["code"] == "CONFLICT"
     await run_due_reactions(sessions, settings=app_settings)
     async with sessions() as session:
         [mail] = list(await session.scalars(select(Delivery).where(Delivery.kind == NoticeKind.UPDATE_REQUEST)))
@@ -131,5 +120,5 @@ async def test_a_reminder_goes_the_day_before_and_an_unanswered_request_goes_ove
         lines = [row.summary for row in await session.scalars(select(Activity))]
     assert request.state is UpdateRequestState.OVERDUE
     assert any(line.startswith("Update request to Val Vendor is overdue") for line in lines)
-    listed = await _run(sessions, app_settings, asked.staff, LIST, state="OVERDUE")
+    listed = await run_committed(sessions, app_settings, asked.staff, LIST, state="OVERDUE")
     assert listed["totalCount"] == 1

@@ -6,37 +6,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page
+from playwright.async_api import Browser
 
 from api.cx.feedback.models import FeedbackChannel
 from api.cx.models import Touchpoint
 from api.settings import Settings
 from tests.api.cx.conftest import stored_answers, survey_link
-from tests.fixtures.browser import axe_violations, watch
+from tests.fixtures.browser import FORM_SCREENS, axe_violations, check_accessible, heading, watch
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-# Survey links arrive by email and are often opened on a phone, with scripts blocked now and then.
-SCREENS = {"desktop": {"viewport": {"width": 1280, "height": 900}},
-           "phone": {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}}
-
-
-async def _heading(page: Page) -> str:
-    return (await page.get_by_role("heading", level=1).text_content() or "").strip()
-
-
-async def _check_accessible(page: Page, auditor: BrowserContext | None) -> None:
-    """axe-core on `page`; where JavaScript is off axe cannot run, so `auditor` (same screen, scripts on) reloads
-    the page's address, which the server answers with the same HTML."""
-    if auditor is None:
-        assert not (report := await axe_violations(page)), report
-        return
-    copy = await auditor.new_page()
-    try:
-        await copy.goto(page.url)
-        assert not (report := await axe_violations(copy)), report
-    finally:
-        await copy.close()
 
 
 @pytest.mark.parametrize(("javascript", "screen"), [(True, "desktop"), (False, "phone")],
@@ -44,15 +22,15 @@ async def _check_accessible(page: Page, auditor: BrowserContext | None) -> None:
 async def test_a_contact_answers_the_survey_in_chromium(browser: Browser, served: str, app_settings: Settings,
                                                         artifacts: Path, javascript: bool, screen: str) -> None:
     link = await survey_link(app_settings, touchpoint=Touchpoint.CLOSEOUT)
-    context = await browser.new_context(java_script_enabled=javascript, **SCREENS[screen])
-    auditor = None if javascript else await browser.new_context(**SCREENS[screen])
+    context = await browser.new_context(java_script_enabled=javascript, **FORM_SCREENS[screen])
+    auditor = None if javascript else await browser.new_context(**FORM_SCREENS[screen])
     log = watch(context, origin=served)
     try:
         page = await context.new_page()
         opened = await page.goto(served + link.path)
         assert opened is not None and opened.status == 200
-        assert await _heading(page) == "Tell us about the project"
-        await _check_accessible(page, auditor)
+        assert await heading(page) == "Tell us about the project"
+        await check_accessible(page, auditor)
         assert await page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
         # Controls are found by the names a screen reader announces: the legend of each group and each label.
@@ -64,8 +42,8 @@ async def test_a_contact_answers_the_survey_in_chromium(browser: Browser, served
         await page.get_by_role("button", name="Send my answers").click()
 
         await page.wait_for_url(f"{served}{link.path}/thanks")
-        assert await _heading(page) == "Thank you"
-        await _check_accessible(page, auditor)
+        assert await heading(page) == "Thank you"
+        await check_accessible(page, auditor)
 
         [feedback], _, invitation = await stored_answers(app_settings)
         assert (feedback.nps, feedback.csat, feedback.ces) == (9, 4, None)
@@ -75,9 +53,9 @@ async def test_a_contact_answers_the_survey_in_chromium(browser: Browser, served
 
         used = await page.goto(served + link.path)
         assert used is not None and used.status == 410
-        assert await _heading(page) == "This survey is closed"
+        assert await heading(page) == "This survey is closed"
         assert "already been used" in await page.get_by_role("main").text_content()
-        await _check_accessible(page, auditor)
+        await check_accessible(page, auditor)
         assert len((await stored_answers(app_settings))[0]) == 1
     finally:
         await context.close()
@@ -94,11 +72,11 @@ async def test_closed_broken_and_refused_answers_read_well(browser: Browser, ser
     log = watch(context, origin=served)
     try:
         page = await context.new_page()
-        for path, status, heading in ((expired.path, 410, "This survey is closed"),
-                                      ("/s/not-a-token", 404, "Survey not found")):
+        for path, status, title in ((expired.path, 410, "This survey is closed"),
+                                    ("/s/not-a-token", 404, "Survey not found")):
             response = await page.goto(served + path)
             assert response is not None and response.status == status
-            assert await _heading(page) == heading
+            assert await heading(page) == title
             assert not (report := await axe_violations(page)), report
 
         # A browser without constraint validation sends the form unanswered: the server says what is missing.
