@@ -19,6 +19,7 @@ import statistics
 import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
@@ -96,13 +97,19 @@ def _one(postgres: str, redis_url: str | None, *, subscribers: int, events: int)
                  str(subscribers + 10), "RAPPORT_BUILD_QUIET_SECONDS": "3600"}
         project = ids.projects[0]
         milestone = _milestone_of(url, project)
-        with serving(url, f"{folder}", extra) as watching:
+        for name in ("watching", "changing"):
+            (Path(folder) / name).mkdir()
+        with serving(url, f"{folder}/watching", extra) as watching:
             if redis_url is None:
-                return asyncio.run(_burst(watching, watching, staff, project, milestone, subscribers=subscribers,
-                                          events=events, fanout="memory"))
-            with serving(url, f"{folder}", extra) as changing:
-                return asyncio.run(_burst(watching, changing, staff, project, milestone, subscribers=subscribers,
-                                          events=events, fanout="redis"))
+                run = asyncio.run(_burst(watching, watching, staff, project, milestone, subscribers=subscribers,
+                                         events=events, fanout="memory"))
+                print(run.line(), flush=True)  # before the servers stop, which is checked (and may fail) apart
+                return run
+            with serving(url, f"{folder}/changing", extra) as changing:
+                run = asyncio.run(_burst(watching, changing, staff, project, milestone, subscribers=subscribers,
+                                         events=events, fanout="redis"))
+                print(run.line(), flush=True)
+                return run
 
 
 def _milestone_of(url: str, project: str) -> str:
@@ -137,9 +144,7 @@ def main() -> None:
     arguments = parser.parse_args()
     print(f"{arguments.subscribers} subscribers on one project, a burst of {arguments.events} progress updates")
     memory = _one(arguments.postgres, None, subscribers=arguments.subscribers, events=arguments.events)
-    print(memory.line())
     redis = _one(arguments.postgres, arguments.redis, subscribers=arguments.subscribers, events=arguments.events)
-    print(redis.line())
     if memory.latencies and redis.latencies:
         ratio = statistics.median(redis.latencies) / statistics.median(memory.latencies)
         print(f"redis p50 / memory p50: {ratio:.2f}")
