@@ -139,8 +139,9 @@ async def follow_activity(session: AsyncSession, *, live: LiveActivity, principa
     if client_id is not None and (await client_service.clients_by_ids(session, principal=principal,
                                                                       ids=[client_id]))[0] is None:
         raise NotFound("no such client", field="clientId")
+    # "From now" is fixed before the watch exists: anything committed after this point is read at the next wake-up.
+    cursor = after_id if after_id is not None else await activity_service.latest_activity_id(session)
     with live.watch(principal, client_id=client_id, project_id=project_id) as watch:
-        cursor = after_id if after_id is not None else await activity_service.latest_activity_id(session)
         while True:
             watch.woken.clear()
             principal = await authenticate()
@@ -154,8 +155,11 @@ async def follow_activity(session: AsyncSession, *, live: LiveActivity, principa
                 yield principal, row
             if len(rows) == PAGE:
                 continue
+            # Not asyncio.wait_for: on Python 3.11 it swallows a cancellation that arrives as the wait ends, and the
+            # subscription would then outlive its socket (and hold up the server's shutdown).
             try:
-                await asyncio.wait_for(watch.woken.wait(), recheck_seconds)
+                async with asyncio.timeout(recheck_seconds):
+                    await watch.woken.wait()
             except TimeoutError:
                 pass
 

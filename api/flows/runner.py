@@ -123,6 +123,7 @@ async def run_reactions_forever(session_factory: async_sessionmaker[AsyncSession
                 raise asyncio.CancelledError from None
             logger.exception("running reactions failed")
         try:
-            await asyncio.wait_for(signal.wait(), poll_seconds)
+            async with asyncio.timeout(poll_seconds):  # unlike wait_for on 3.11, never swallows a cancellation
+                await signal.wait()
         except TimeoutError:
             pass

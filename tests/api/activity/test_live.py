@@ -10,12 +10,16 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 from websockets.exceptions import ConnectionClosed
 
+from api.activity.live import LiveActivity, follow_activity
 from api.auth import api_tokens
 from api.auth.models import Role
+from api.auth.principal import Principal
 from api.auth.scopes import READ
 from api.kit.database import create_engine, create_session_factory
+from api.kit.fanout import MemoryFanout
 from api.organizations.models import OrganizationKind
 from api.settings import Settings
 from rapport.commands import api_app
@@ -230,3 +234,25 @@ async def _until(condition: Any, seconds: float = 10) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError("condition not met in time")
+
+
+async def test_a_subscription_cancelled_as_it_is_woken_ends(session: AsyncSession) -> None:
+    """Its socket closed just as an announcement woke it: the subscription must end, not wait for the next one."""
+    live = LiveActivity(MemoryFanout(), per_principal=5)
+    staff = principal(1, Role.PMO_STAFF, user_id=1)
+
+    async def authenticate() -> Principal:
+        return staff
+
+    items = follow_activity(session, live=live, principal=staff, authenticate=authenticate, after_id=None,
+                            client_id=None, project_id=None, recheck_seconds=60)
+    following = asyncio.create_task(anext(items))
+    await _until(lambda: bool(live._watches))
+    await asyncio.sleep(0.05)  # it has read, found nothing, and waits to be woken
+    [watch] = live._watches
+    watch.woken.set()
+    following.cancel()
+    done, _pending = await asyncio.wait({following}, timeout=5)
+    assert following in done and following.cancelled()
+    await items.aclose()
+    assert not live._watches
