@@ -20,7 +20,8 @@ from api.kit.batches import in_order
 from api.kit.columns import utcnow
 from api.kit.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from api.kit.pagination import Page, PageRequest, paginate_children
-from api.projects.models import Assignment, Milestone, Project, Risk, Visibility
+from api.projects import service as project_service
+from api.projects.models import Milestone, Project, Risk, Visibility
 from api.reports.models import ReportState, StatusReport
 
 MAX_BODY = 5000
@@ -69,9 +70,7 @@ async def audiences_for(session: AsyncSession, *, principal: Principal, project:
     allowed: set[Audience] = set()
     if project.client_id in principal.client_ids:
         allowed.add(Audience.CLIENT)
-    if principal.subcontractor_ids and await session.scalar(select(Assignment.id).where(
-            Assignment.project_id == project.id, Assignment.organization_id.in_(principal.subcontractor_ids))
-            .limit(1)):
+    if await project_service.is_assigned(session, principal, project_id=project.id):
         allowed |= {Audience.CLIENT, Audience.TEAM}
     return allowed
 

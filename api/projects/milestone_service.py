@@ -28,7 +28,6 @@ from api.projects.events import (
     MilestoneSubmitted,
 )
 from api.projects.models import (
-    Assignment,
     Milestone,
     MilestoneKind,
     MilestoneProgress,
@@ -139,7 +138,7 @@ async def update_milestone(session: AsyncSession, *, principal: Principal, miles
     project = await project_service.get_project(session, principal=principal, project_id=milestone.project_id,
                                                 field="id")
     check_milestone_change(principal, milestone=milestone, client_id=project.client_id, given=fields.given(),
-                           status=fields.status, assigned=await _assigned(session, principal, project_id=project.id))
+                           status=fields.status, assigned=await project_service.is_assigned(session, principal, project_id=project.id))
     values = _checked_values(Validator(), fields=fields, current=milestone, project=project, principal=principal)
     changed = apply_changes(milestone, values)
     if changed.keys() & {"percent_complete", "status"}:
@@ -173,14 +172,6 @@ def _record_milestone_events(session: AsyncSession, milestone: Milestone, change
             **who, percent_complete=milestone.percent_complete, status=milestone.status.value))
     if changed.keys() - PROGRESS - {"accepted_at", "accepted_by_id"}:
         record_event(session, MilestoneChanged(**who, created=False, fields=sorted(changed)))
-
-
-async def _assigned(session: AsyncSession, principal: Principal, *, project_id: int) -> bool:
-    if not principal.subcontractor_ids:
-        return False
-    statement = scoped(select(Assignment.id), Assignment, principal).where(
-        Assignment.project_id == project_id, Assignment.organization_id.in_(principal.subcontractor_ids))
-    return await session.scalar(statement.limit(1)) is not None
 
 
 def _checked_values(validator: Validator, *, fields: MilestoneFields, current: Milestone | None, project: Project,

@@ -21,7 +21,7 @@ from api.kit.errors import NotFound, Validator
 from api.kit.pagination import Page, PageRequest, paginate_children
 from api.projects import service as project_service
 from api.projects.events import RiskChanged
-from api.projects.models import Assignment, Risk, RiskKind, RiskStatus, Visibility
+from api.projects.models import Risk, RiskKind, RiskStatus, Visibility
 from api.projects.permissions import check_risk_report
 from api.projects.rules import check_scale, check_text, risk_severity
 
@@ -122,11 +122,8 @@ async def report_risk(session: AsyncSession, *, principal: Principal, risk_id: i
     if risk is None:
         raise NotFound("no such risk", field="id")
     project = await project_service.get_project(session, principal=principal, project_id=risk.project_id, field="id")
-    assigned = bool(principal.subcontractor_ids) and await session.scalar(
-        scoped(select(Assignment.id), Assignment, principal).where(
-            Assignment.project_id == project.id, Assignment.organization_id.in_(principal.subcontractor_ids))
-        .limit(1)) is not None
-    check_risk_report(principal, assigned=assigned)
+    check_risk_report(principal, assigned=await project_service.is_assigned(session, principal,
+                                                                           project_id=project.id))
     values = _checked_values(Validator(), fields=RiskFields(status=status, mitigation=mitigation))
     changed = apply_changes(risk, values)
     await session.flush()

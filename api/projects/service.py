@@ -24,7 +24,7 @@ from api.kit.pagination import Page, PageRequest, paginate, paginate_children
 from api.organizations.models import Organization, OrganizationKind
 from api.projects import cost_service
 from api.projects.events import ProjectChanged, ProjectClosed
-from api.projects.models import EarningRule, Health, Project, ProjectPhase, ProjectStatus
+from api.projects.models import Assignment, EarningRule, Health, Project, ProjectPhase, ProjectStatus
 from api.projects.rules import (
     check_code,
     check_currency,
@@ -104,6 +104,15 @@ async def get_project(session: AsyncSession, *, principal: Principal, project_id
     if project is None:
         raise NotFound("no such project", field=field)
     return project
+
+
+async def is_assigned(session: AsyncSession, principal: Principal, *, project_id: int) -> bool:
+    """Whether one of the principal's subcontractor organizations is assigned to the project."""
+    if not principal.subcontractor_ids:
+        return False
+    statement = scoped(select(Assignment.id), Assignment, principal).where(
+        Assignment.project_id == project_id, Assignment.organization_id.in_(principal.subcontractor_ids))
+    return await session.scalar(statement.limit(1)) is not None
 
 
 @dataclass(frozen=True)
