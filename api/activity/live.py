@@ -13,10 +13,10 @@ import asyncio
 import json
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,10 +38,15 @@ _hubs: set[LiveActivity] = set()
 # What may end or narrow a subscriber's access: its change wakes every subscription to check its token again.
 _ACCESS_FIELDS = {ApiToken: "revoked_at", User: "is_active"}
 PAGE = 100
+T = TypeVar("T")
 
 
 class TooManySubscriptions(DomainError):
     code = "SUBSCRIPTION_LIMIT"
+
+
+class _Abandoned(Exception):
+    """The subscription doing a shared read went away before it finished: whoever waited for it reads again."""
 
 
 @dataclass(eq=False)
@@ -70,15 +75,45 @@ class LiveActivity:
         self._held: Counter[tuple[str, int | None]] = Counter()
         self._sending: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._heard = 0  # messages heard so far: a read started since the last one sees every commit announced
+        self._under_way: dict[tuple[Hashable, ...], asyncio.Future[Any]] = {}
 
     async def run(self) -> None:
         """Listen until cancelled, waking every subscription a message concerns (all of them on each reconnect)."""
         self._loop = asyncio.get_running_loop()
         async for message in self.fanout.listen():
+            self._heard += 1
             note = _note(message) if message is not None else None
             for watch in list(self._watches):
                 if watch.concerns(note):
                     watch.woken.set()
+
+    async def together(self, key: tuple[Hashable, ...], read: Callable[[], Awaitable[T]]) -> T:
+        """`read()`, or the answer of the same read (`key`) that another subscription started in this process
+        since the last message: the same viewer's token, or the same rows under the same rules, read once for every
+        subscription a commit woke rather than once each. A read started before the last message is never shared,
+        since it may have missed the commit that message announced."""
+        key = (self._heard, *key)
+        while (under_way := self._under_way.get(key)) is not None:
+            try:
+                return await asyncio.shield(under_way)
+            except _Abandoned:
+                continue
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_retrieved)
+        self._under_way[key] = future
+        try:
+            answer = await read()
+        except Exception as error:
+            future.set_exception(error)
+            raise
+        except BaseException:
+            future.set_exception(_Abandoned())
+            raise
+        finally:
+            del self._under_way[key]
+        future.set_result(answer)
+        return answer
 
     def announce(self, notes: list[dict[str, Any]]) -> None:
         """Send `notes` to every process, without waiting (from any thread: the hub's own loop sends them)."""
@@ -117,6 +152,11 @@ class LiveActivity:
                 del self._held[key]
 
 
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()  # seen here, so that an answer nobody else waited for is not reported as lost
+
+
 def _note(message: str) -> dict[str, Any]:
     try:
         note = json.loads(message)
@@ -126,13 +166,14 @@ def _note(message: str) -> dict[str, Any]:
 
 
 async def follow_activity(session: AsyncSession, *, live: LiveActivity, principal: Principal,
-                          authenticate: Callable[[], Awaitable[Principal]], after_id: int | None,
+                          authenticate: Callable[[], Awaitable[Principal]], token: str, after_id: int | None,
                           client_id: int | None, project_id: int | None,
                           recheck_seconds: float) -> AsyncIterator[tuple[Principal, Activity]]:
     """The activity after `after_id` (or from now), then each new one, as the viewer may see it when it arrives.
 
-    The token is checked again before each read and at least every `recheck_seconds`: Unauthenticated ends the
-    stream once it no longer holds. Each item comes with the principal it was read for.
+    The token is checked again (`authenticate()`) before each read and at least every `recheck_seconds`:
+    Unauthenticated ends the stream once it no longer holds. Each item comes with the principal it was read for.
+    Subscriptions woken together share the check of one token and the read of the same rows (`live.together`).
     """
     if project_id is not None:
         await project_service.get_project(session, principal=principal, project_id=project_id, field="projectId")
@@ -144,12 +185,9 @@ async def follow_activity(session: AsyncSession, *, live: LiveActivity, principa
     with live.watch(principal, client_id=client_id, project_id=project_id) as watch:
         while True:
             watch.woken.clear()
-            principal = await authenticate()
-            rows = await activity_service.activity_after(session, principal=principal, after_id=cursor,
-                                                         client_id=client_id, project_id=project_id, limit=PAGE)
-            for row in rows:
-                session.expunge(row)  # kept as read: each result sent ends its transaction, which would expire it
-            await session.rollback()  # no read stays open while waiting, and the next one sees new commits
+            principal = await live.together(("token", token), authenticate)
+            rows = await live.together(("rows", _viewer(principal), client_id, project_id, cursor),
+                                       lambda: _read_after(session, principal, cursor, client_id, project_id))
             for row in rows:
                 cursor = row.id
                 yield principal, row
@@ -162,6 +200,23 @@ async def follow_activity(session: AsyncSession, *, live: LiveActivity, principa
                     await watch.woken.wait()
             except TimeoutError:
                 pass
+
+
+def _viewer(principal: Principal) -> Hashable:
+    """What decides which activity rows a principal may see (see `scoping.visible`): its grants, and nothing else."""
+    return frozenset(principal.grants)
+
+
+async def _read_after(session: AsyncSession, principal: Principal, cursor: int, client_id: int | None,
+                      project_id: int | None) -> list[Activity]:
+    try:
+        rows = await activity_service.activity_after(session, principal=principal, after_id=cursor,
+                                                     client_id=client_id, project_id=project_id, limit=PAGE)
+        for row in rows:
+            session.expunge(row)  # kept as read (and shared read-only): a later transaction would expire it
+        return rows
+    finally:
+        await session.rollback()  # no read stays open while waiting, and the next one sees new commits
 
 
 @asynccontextmanager

@@ -49,7 +49,7 @@ async def _stream(info: Info, *, client_id: int | None, project_id: int | None,
         return await check_again(context.session, settings=settings, authorization=context.authorization)
 
     items = follow_activity(context.session, live=context.live, principal=context.principal,
-                            authenticate=authenticate, after_id=_after_id(after), client_id=client_id,
+                            authenticate=authenticate, token=context.authorization, after_id=_after_id(after), client_id=client_id,
                             project_id=project_id, recheck_seconds=settings.ws_recheck_seconds)
     try:
         async for principal, row in items:

@@ -244,7 +244,7 @@ async def test_a_subscription_cancelled_as_it_is_woken_ends(session: AsyncSessio
     async def authenticate() -> Principal:
         return staff
 
-    items = follow_activity(session, live=live, principal=staff, authenticate=authenticate, after_id=None,
+    items = follow_activity(session, live=live, principal=staff, authenticate=authenticate, token="t", after_id=None,
                             client_id=None, project_id=None, recheck_seconds=60)
     following = asyncio.create_task(anext(items))
     await _until(lambda: bool(live._watches))
