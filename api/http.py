@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import orjson
 from fastapi import HTTPException
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
@@ -86,7 +87,11 @@ async def graphql_context(connection: HTTPConnection) -> AsyncIterator[Context |
 
 
 class GraphQLEndpoint(GraphQLRouter):
-    """Strawberry's router, with WebSocket connections authenticated at connection_init."""
+    """Strawberry's router, with WebSocket connections authenticated at connection_init and answers encoded by
+    orjson."""
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
 
     async def on_ws_connect(self, context: SocketContext) -> dict[str, Any] | None:  # type: ignore[override]
         params = context.connection_params or {}
