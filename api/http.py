@@ -90,8 +90,9 @@ class GraphQLEndpoint(GraphQLRouter):
     """Strawberry's router, with WebSocket connections authenticated at connection_init and answers encoded by
     orjson."""
 
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+    def encode_json(self, data: object) -> str:
+        # Text, not bytes: Strawberry sends bytes over a WebSocket as binary frames, which graphql-ws clients refuse.
+        return orjson.dumps(data).decode()
 
     async def on_ws_connect(self, context: SocketContext) -> dict[str, Any] | None:  # type: ignore[override]
         params = context.connection_params or {}
