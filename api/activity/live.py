@@ -26,6 +26,7 @@ from api.activity import service as activity_service
 from api.activity.models import Activity
 from api.auth.models import ApiToken, Membership, User
 from api.auth.principal import Principal
+from api.auth.scoping import activity_viewer
 from api.clients import service as client_service
 from api.kit.errors import DomainError, NotFound
 from api.kit.fanout import Fanout, open_fanout
@@ -186,7 +187,7 @@ async def follow_activity(session: AsyncSession, *, live: LiveActivity, principa
         while True:
             watch.woken.clear()
             principal = await live.together(("token", token), authenticate)
-            rows = await live.together(("rows", _viewer(principal), client_id, project_id, cursor),
+            rows = await live.together(("rows", activity_viewer(principal), client_id, project_id, cursor),
                                        lambda: _read_after(session, principal, cursor, client_id, project_id))
             for row in rows:
                 cursor = row.id
@@ -200,11 +201,6 @@ async def follow_activity(session: AsyncSession, *, live: LiveActivity, principa
                     await watch.woken.wait()
             except TimeoutError:
                 pass
-
-
-def _viewer(principal: Principal) -> Hashable:
-    """What decides which activity rows a principal may see (see `scoping.visible`): its grants, and nothing else."""
-    return frozenset(principal.grants)
 
 
 async def _read_after(session: AsyncSession, principal: Principal, cursor: int, client_id: int | None,

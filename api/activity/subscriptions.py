@@ -49,8 +49,8 @@ async def _stream(info: Info, *, client_id: int | None, project_id: int | None,
         return await check_again(context.session, settings=settings, authorization=context.authorization)
 
     items = follow_activity(context.session, live=context.live, principal=context.principal,
-                            authenticate=authenticate, token=context.authorization, after_id=_after_id(after), client_id=client_id,
-                            project_id=project_id, recheck_seconds=settings.ws_recheck_seconds)
+                            authenticate=authenticate, token=context.authorization, after_id=_after_id(after),
+                            client_id=client_id, project_id=project_id, recheck_seconds=settings.ws_recheck_seconds)
     try:
         async for principal, row in items:
             context.forget_loaded(principal)
